@@ -310,3 +310,75 @@ type Ledger struct {
 	Events          []Event
 	Reassignments   []ReassignmentRequest
 }
+
+// Record is one document's identity and value: what the document package
+// reads and writes, and what the store keeps. Value is a pointer to one of
+// the kinds: *Organization, *Charter, *Engagement, *Recommendation, *Case,
+// *Event, *ReassignmentRequest or *PriceBook. Org is "" for Organization and
+// PriceBook.
+type Record struct {
+	Kind  string
+	Org   string
+	ID    string
+	Value any
+}
+
+// Change is what storing a record did.
+type Change int
+
+const (
+	Unchanged Change = iota
+	Created
+	Updated
+)
+
+func (c Change) String() string { return [...]string{"unchanged", "created", "updated"}[c] }
+
+// NewValue returns a new zero value for kind (a pointer), or nil for an
+// unknown kind.
+func NewValue(kind string) any {
+	switch kind {
+	case KindOrganization:
+		return new(Organization)
+	case KindCharter:
+		return new(Charter)
+	case KindEngagement:
+		return new(Engagement)
+	case KindRecommendation:
+		return new(Recommendation)
+	case KindCase:
+		return new(Case)
+	case KindEvent:
+		return new(Event)
+	case KindReassignmentRequest:
+		return new(ReassignmentRequest)
+	case KindPriceBook:
+		return new(PriceBook)
+	}
+	return nil
+}
+
+// Validator is implemented by every kind's value.
+type Validator interface{ Validate() error }
+
+// SetKey copies the record's Org and ID into its value's ID and Org fields.
+func (r Record) SetKey() {
+	switch v := r.Value.(type) {
+	case *Organization:
+		v.ID = r.ID
+	case *Charter:
+		v.ID, v.Org = r.ID, r.Org
+	case *Engagement:
+		v.ID, v.Org = r.ID, r.Org
+	case *Recommendation:
+		v.ID, v.Org = r.ID, r.Org
+	case *Case:
+		v.ID, v.Org = r.ID, r.Org
+	case *Event:
+		v.ID, v.Org = r.ID, r.Org
+	case *ReassignmentRequest:
+		v.ID, v.Org = r.ID, r.Org
+	case *PriceBook:
+		v.ID = r.ID
+	}
+}
