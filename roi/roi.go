@@ -148,7 +148,7 @@ func AccrualDays(on, from, to tamledger.Date) (start tamledger.Date, days int) {
 // Accrue is what a per-month amount m accrues over days: m × 12 × days / 365,
 // in one division (exact but for the 24th decimal place).
 func Accrue(m decimal.Decimal, days int) decimal.Decimal {
-	return m.Mul(decimal.NewFromInt(int64(12 * days))).DivRound(decimal.NewFromInt(365), divPlaces)
+	return m.Mul(decimal.NewFromInt(int64(12*days))).DivRound(decimal.NewFromInt(365), divPlaces)
 }
 
 const divPlaces = 24
