@@ -178,7 +178,7 @@ func actions(l *tamledger.Ledger, asOf tamledger.Date, card *Card) []Action {
 			add(IEMTooLate, ev.ID, "Request Infrastructure Event Management for %s anyway and escalate to %s and the account manager: the event is %s away (%s), below AWS's minimum lead of %d days, and no IEM has been requested.",
 				name(ev.Name, ev.ID), tam, days(d), ev.Date, minLead)
 		} else {
-			add(IEMRequestNow, ev.ID, "Request Infrastructure Event Management for %s today: the event is %s away (%s), %d days is the usual lead for complex events (AWS's minimum is %d), and no IEM has been requested.",
+			add(IEMRequestNow, ev.ID, "Request Infrastructure Event Management for %s today: the event is %s away (%s), inside the %d-day lead AWS usually needs for complex events (the minimum is %d days), and no IEM has been requested.",
 				name(ev.Name, ev.ID), days(d), ev.Date, recLead, minLead)
 		}
 	}

@@ -199,6 +199,11 @@ func evaluateObligations(l *tamledger.Ledger, org *tamledger.Organization, chart
 			} else {
 				workloads = []string{""}
 			}
+			for _, w := range workloads {
+				if p.series[w] == nil {
+					p.series[w] = &series{workload: w, used: map[string]bool{}}
+				}
+			}
 			months := tamledger.CadenceMonths(tob.Cadence)
 			if months == 0 {
 				continue
@@ -210,10 +215,6 @@ func evaluateObligations(l *tamledger.Ledger, org *tamledger.Organization, chart
 				}
 				for _, w := range workloads {
 					s := p.series[w]
-					if s == nil {
-						s = &series{workload: w, used: map[string]bool{}}
-						p.series[w] = s
-					}
 					per := Period{Start: start, End: end}
 					last := end.AddDays(tob.GraceDays)
 					var match *tamledger.Engagement

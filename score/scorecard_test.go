@@ -300,11 +300,29 @@ func TestObligationsListed(t *testing.T) {
 		t.Errorf("charter in force = %v, want v2", c.Charter)
 	}
 	// v3 takes effect on 2026-06-01, so the first half of 2026 is not a full
-	// period of v2: sec is listed with no period and a null adherence.
+	// period of v2: sec is listed with its one series, no period and a null
+	// adherence.
 	sec := findObligation(c, "sec")
-	if sec.Adherence != nil || len(sec.Series) != 0 {
-		t.Errorf("sec: adherence %v, series %+v; want null adherence and no series", fptr(sec.Adherence), sec.Series)
+	if sec.Adherence != nil || len(sec.Series) != 1 || sec.Series[0].Workload != nil || len(sec.Series[0].Periods) != 0 {
+		t.Errorf("sec: adherence %v, series %+v; want null adherence and one empty series", fptr(sec.Adherence), sec.Series)
 	}
+
+	t.Run("a series per primary workload even before its first period", func(t *testing.T) {
+		o := org()
+		o.Workloads = append(o.Workloads, tamledger.Workload{ID: "ledger", Primary: true}, tamledger.Workload{ID: "sandbox"})
+		l := &tamledger.Ledger{Org: o, Charters: []tamledger.Charter{charter("v1", "2026-01-02", perWorkload(ob("war", "well-architected-review", "annual")))}}
+		c := score.Scorecard(l, date("2026-03-01"))
+		var ws []string
+		for _, s := range findObligation(c, "war").Series {
+			ws = append(ws, *s.Workload)
+			if len(s.Periods) != 0 {
+				t.Errorf("series %s has periods %+v", *s.Workload, s.Periods)
+			}
+		}
+		if want := []string{"payments", "ledger"}; !reflect.DeepEqual(ws, want) {
+			t.Errorf("series = %v, want %v", ws, want)
+		}
+	})
 
 	t.Run("charter effective in the future: nothing is scored", func(t *testing.T) {
 		l := &tamledger.Ledger{Org: org(), Charters: []tamledger.Charter{charter("v1", "2026-07-01", ob("sc", "strategy-call", "monthly"))}}
