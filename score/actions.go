@@ -159,7 +159,7 @@ func actions(l *tamledger.Ledger, asOf tamledger.Date, card *Card) []Action {
 		if last != nil && !last.Before(since) {
 			continue
 		}
-		history := "none is recorded"
+		history := "none was ever recorded"
 		if last != nil {
 			history = fmt.Sprintf("the last was on %s, %s ago", *last, days(last.DaysUntil(asOf)))
 		}
