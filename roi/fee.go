@@ -106,13 +106,14 @@ func FeeSpends(org *tamledger.Organization, plan tamledger.Plan) []tamledger.Mon
 
 // ExplainFee writes a fee's arithmetic for people, one line per step:
 //
-//	enterprise on 420000:
-//	  150000 × 0.10 (0 to 150000) = 15000
+//	enterprise (minimum 5000) on a spend of 420000:
+//	  150000 × 0.1 (0 to 150000) = 15000
 //	  270000 × 0.07 (150000 to 500000) = 18900
 //	  fee = 33900
+//
+// A per-account plan on several accounts gets one block per account.
 func ExplainFee(name string, plan tamledger.Plan, spends []tamledger.Money) []string {
 	fee, lines := Fee(plan, spends)
-	var out []string
 	charged := spends
 	if !plan.PerAccount || len(spends) == 0 {
 		var sum decimal.Decimal
@@ -125,14 +126,18 @@ func ExplainFee(name string, plan tamledger.Plan, spends []tamledger.Money) []st
 	if plan.PerAccount {
 		per = ", per account"
 	}
-	out = append(out, fmt.Sprintf("%s (minimum %s%s):", name, plan.Minimum.String(), per))
+	many := len(charged) > 1
+	var out []string
+	if many {
+		out = append(out, fmt.Sprintf("%s (minimum %s%s) on %d accounts:", name, plan.Minimum.String(), per, len(charged)))
+	} else {
+		out = append(out, fmt.Sprintf("%s (minimum %s%s) on a spend of %s:", name, plan.Minimum.String(), per, charged[0].String()))
+	}
 	for i, s := range charged {
 		indent := "  "
-		if plan.PerAccount && len(charged) > 1 {
+		if many {
 			out = append(out, fmt.Sprintf("  account %d, spend %s:", i+1, s.String()))
 			indent = "    "
-		} else {
-			out = append(out, fmt.Sprintf("  spend %s:", s.String()))
 		}
 		var sum decimal.Decimal
 		for _, l := range lines {
@@ -150,7 +155,7 @@ func ExplainFee(name string, plan tamledger.Plan, spends []tamledger.Money) []st
 			}
 			out = append(out, fmt.Sprintf("%s%s × %s (%s %s) = %s", indent, l.Spend.String(), l.Rate.String(), l.From.String(), to, l.Charge.String()))
 		}
-		if plan.PerAccount && len(charged) > 1 {
+		if many {
 			out = append(out, fmt.Sprintf("%s= %s", indent, sum.String()))
 		}
 	}

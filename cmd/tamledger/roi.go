@@ -179,13 +179,14 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 	for _, m := range r.Months {
 		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\t%s\t%s\t%s\t\n", m.Month, m.Book, m.Days, m.DaysInMonth,
 			amountText(m.Enterprise), amountText(m.Baseline), m.BaselinePlan, amountText(m.Differential))
-		if explain {
-			fmt.Fprintf(tw, "\t  %s\t\t\t\t\t\t\n", m.Explain)
-		}
 	}
 	fmt.Fprintf(tw, "total\t\t\t%s\t%s\t\t%s\t\n", amountText(r.Cost.Enterprise), amountText(r.Cost.Baseline), amountText(r.Cost.Differential))
 	tw.Flush()
 	if explain {
+		fmt.Fprintln(w, "\nHow each month was computed")
+		for _, m := range r.Months {
+			fmt.Fprintf(w, "  %s: %s\n", m.Month, m.Explain)
+		}
 		writeFees(w, r, books, org)
 	}
 
@@ -237,13 +238,18 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 				basis = "realized"
 			case l.Kind == roi.KindIncidentsAvoided || l.Kind == roi.KindIEM:
 				basis = "probability"
+			case l.Kind == roi.KindArchitecture:
+				basis = "yearly value"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", roiKindNames[l.Kind], l.Ref, amountText(l.Amount), basis, l.Title)
-			if explain {
-				fmt.Fprintf(tw, "\t\t\t\t  %s\t\n", l.Explain)
-			}
 		}
 		tw.Flush()
+		if explain {
+			fmt.Fprintln(w, "\nHow each line was computed")
+			for _, l := range r.Lines {
+				fmt.Fprintf(w, "  %s %s: %s\n", roiKindNames[l.Kind], l.Ref, l.Explain)
+			}
+		}
 		fmt.Fprintln(w, "Estimated: cost savings with no realized saving recorded. Incidents avoided and IEM rest on the recorded probabilities.")
 	}
 
