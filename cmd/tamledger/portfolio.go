@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/score"
+)
+
+func init() { register(newPortfolioCmd) }
+
+func newPortfolioCmd(a *app) *cobra.Command {
+	var asOf string
+	c := &cobra.Command{
+		Use:   "portfolio [--as-of DATE] [-o table|json|csv]",
+		Short: "Every organisation's health and urgent actions, worst first",
+		Long: `Portfolio evaluates every organisation in the store and prints one line each:
+health score and band, charter adherence, proactive ratio, escalation
+responsiveness, and how many critical and high actions are open — worst
+first (no score yet, then the lowest score, then the most critical and high
+actions).
+
+Without --as-of each organisation is evaluated as of today in its own time
+zone. -o json prints the rows with unrounded ratios; -o csv the same for a
+spreadsheet. See docs/scorecard.md.`,
+		Example: `  tamledger portfolio
+  tamledger portfolio --as-of 2026-06-30
+  tamledger portfolio -o csv > portfolio.csv
+  tamledger portfolio -o json | jq -r '.[] | select(.critical > 0) | .organization'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := a.outputFormat("table", "json", "csv")
+			if err != nil {
+				return err
+			}
+			var fixed *tamledger.Date
+			if asOf != "" {
+				d, err := tamledger.ParseDate(asOf)
+				if err != nil {
+					return usageError(fmt.Errorf("--as-of: %v", err))
+				}
+				fixed = &d
+			}
+			ctx := cmd.Context()
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			rows := []score.PortfolioRow{}
+			err = st.EachLedger(ctx, func(l *tamledger.Ledger) error {
+				day := tamledger.Today(l.Org.Location())
+				if fixed != nil {
+					day = *fixed
+				}
+				rows = append(rows, score.Summarize(l, day))
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			score.SortWorstFirst(rows)
+			switch format {
+			case "json":
+				return writeJSON(a.out, rows)
+			case "csv":
+				return writePortfolioCSV(a.out, rows)
+			}
+			return writePortfolio(a.out, rows)
+		},
+	}
+	c.Flags().StringVar(&asOf, "as-of", "", "evaluate every organisation as of this date, YYYY-MM-DD (default today in each one's time zone)")
+	return c
+}
+
+// writePortfolio prints the rows for people, in at most 100 columns.
+func writePortfolio(w io.Writer, rows []score.PortfolioRow) error {
+	var b strings.Builder
+	if len(rows) == 0 {
+		b.WriteString("No organisation in the store yet: import one (tamledger import FILE) or try tamledger demo.\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	first, last := rows[0].AsOf, rows[0].AsOf
+	for _, r := range rows {
+		if r.AsOf.Before(first) {
+			first = r.AsOf
+		}
+		if r.AsOf.After(last) {
+			last = r.AsOf
+		}
+	}
+	when := "as of " + first.String()
+	if first != last {
+		when = fmt.Sprintf("as of today in each organisation's time zone (%s to %s)", first, last)
+	}
+	fmt.Fprintf(&b, "Portfolio %s: %d organisation%s, worst first\n\n", when, len(rows), plural(len(rows)))
+	line := func(org, name, health, adherence, proactive, escalation, critical, high string) {
+		s := fmt.Sprintf("%-14s  %-18s  %-13s  %9s  %9s  %10s  %8s  %4s", clip(org, 14), clip(name, 18), health, adherence, proactive, escalation, critical, high)
+		b.WriteString(strings.TrimRight(s, " ") + "\n")
+	}
+	line("ORGANIZATION", "NAME", "HEALTH", "ADHERENCE", "PROACTIVE", "ESCALATION", "CRITICAL", "HIGH")
+	for _, r := range rows {
+		health := "–"
+		if r.Score != nil {
+			health = fmt.Sprintf("%3d %s", *r.Score, *r.Band)
+		}
+		line(r.Organization, r.Name, health, ratioText(r.Adherence), ratioText(r.ProactiveRatio), ratioText(r.EscalationResponsiveness),
+			itoa(r.Critical), itoa(r.High))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writePortfolioCSV prints the rows with a header; ratios unrounded, nulls
+// empty.
+func writePortfolioCSV(w io.Writer, rows []score.PortfolioRow) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"organization", "name", "asOf", "score", "band", "adherence", "proactiveRatio", "escalationResponsiveness", "critical", "high"})
+	for _, r := range rows {
+		sc, band := "", ""
+		if r.Score != nil {
+			sc, band = strconv.Itoa(*r.Score), *r.Band
+		}
+		cw.Write([]string{r.Organization, r.Name, r.AsOf.String(), sc, band, csvRatio(r.Adherence), csvRatio(r.ProactiveRatio),
+			csvRatio(r.EscalationResponsiveness), strconv.Itoa(r.Critical), strconv.Itoa(r.High)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func csvRatio(x *float64) string {
+	if x == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*x, 'f', -1, 64)
+}

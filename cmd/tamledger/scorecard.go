@@ -1,0 +1,244 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/score"
+)
+
+func init() { register(newScorecardCmd) }
+
+func newScorecardCmd(a *app) *cobra.Command {
+	var org, asOf string
+	c := &cobra.Command{
+		Use:   "scorecard --org ID [--as-of DATE] [-o table|json]",
+		Short: "Is the charter being delivered? Adherence, proactive ratio, responsiveness, health",
+		Long: `Scorecard evaluates the TAM Engagement Charter of one organisation as of a
+date (default: today in the organisation's time zone).
+
+For each obligation it matches engagements to the calendar periods of its
+cadence (months, quarters, halves, years) and shows each period as met (●),
+late — within the grace days (◐), missed (✗) or still due (·); the adherence
+(met + 0.5·late) / (met + late + missed) over the periods that ended in the
+trailing year; the proactive ratio (TAM-initiated engagements / all) and the
+escalation responsiveness (cases with the TAM engaged within the charter's
+target / all); and the health score, their weighted mean (0.6, 0.25, 0.15)
+on 0–100: proactive from 80, mixed from 50, reactive below.
+
+-o json prints every period and the unrounded ratios. The rules, and every
+choice made where the specification is silent, are in docs/scorecard.md.`,
+		Example: `  tamledger scorecard --org acme
+  tamledger scorecard --org acme --as-of 2026-03-31
+  tamledger scorecard --org acme -o json | jq '.health'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := a.outputFormat("table", "json")
+			if err != nil {
+				return err
+			}
+			if org == "" {
+				return usageError(fmt.Errorf("--org is required (the organisation id)"))
+			}
+			ctx := cmd.Context()
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			l, err := st.Ledger(ctx, org)
+			if err != nil {
+				return err
+			}
+			day, err := parseAsOf(asOf, l.Org)
+			if err != nil {
+				return err
+			}
+			card := score.Scorecard(l, day)
+			if format == "json" {
+				return writeJSON(a.out, card)
+			}
+			return writeScorecard(a.out, l, card)
+		},
+	}
+	c.Flags().StringVar(&org, "org", "", "organisation id (required)")
+	c.Flags().StringVar(&asOf, "as-of", "", "evaluate as of this date, YYYY-MM-DD (default today in the organisation's time zone)")
+	return c
+}
+
+// Period symbols of the table.
+var periodSymbol = map[string]string{score.Met: "●", score.Late: "◐", score.Missed: "✗", score.Due: "·"}
+
+// tableWidth is the width every table of these commands fits in.
+const tableWidth = 100
+
+// writeScorecard prints the card for people, in at most 100 columns.
+func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Scorecard of %s as of %s (trailing year %s to %s)\n", orgTitle(l.Org), c.AsOf, c.Window.From, c.Window.To)
+	if c.Charter == nil {
+		b.WriteString("No charter in force: agree one (tamledger actions says what to put in it).\n")
+	} else {
+		fmt.Fprintf(&b, "Charter %s", *c.Charter)
+		for _, ch := range l.Charters {
+			if ch.ID == *c.Charter {
+				fmt.Fprintf(&b, ", effective %s", ch.Effective)
+			}
+		}
+		b.WriteString("\n")
+	}
+
+	if len(c.Obligations) > 0 {
+		idWidth := len("OBLIGATION")
+		for _, ob := range c.Obligations {
+			idWidth = max(idWidth, len(ob.ID))
+			for _, s := range ob.Series {
+				if s.Workload != nil {
+					idWidth = max(idWidth, 2+len(*s.Workload))
+				}
+			}
+		}
+		idWidth = min(idWidth, 22)
+		row := func(id, cadence, adherence, met, late, missed, due, strip string) {
+			line := fmt.Sprintf("%-*s  %-10s  %9s  %3s %4s %6s %3s  %s", idWidth, clip(id, idWidth), cadence, adherence, met, late, missed, due, strip)
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+		}
+		stripWidth := tableWidth - (idWidth + 2 + 10 + 2 + 9 + 2 + 3 + 1 + 4 + 1 + 6 + 1 + 3 + 2)
+		b.WriteString("\n")
+		row("OBLIGATION", "CADENCE", "ADHERENCE", "MET", "LATE", "MISSED", "DUE", "PERIODS (latest last)")
+		for _, ob := range c.Obligations {
+			var own, perWorkload []score.Series
+			for _, s := range ob.Series {
+				if s.Workload == nil {
+					own = append(own, s)
+				} else {
+					perWorkload = append(perWorkload, s)
+				}
+			}
+			strip := ""
+			if len(own) == 1 {
+				strip = periodStrip(own[0].Periods, ob.Cadence, stripWidth)
+			}
+			row(ob.ID, ob.Cadence, ratioText(ob.Adherence), itoa(ob.Met), itoa(ob.Late), itoa(ob.Missed), itoa(ob.Due), strip)
+			for _, s := range perWorkload {
+				row("  "+*s.Workload, "", "", "", "", "", "", periodStrip(s.Periods, ob.Cadence, stripWidth))
+			}
+		}
+		b.WriteString("\n● met  ◐ late (within the grace days)  ✗ missed  · due\n" +
+			"Adherence and counts cover the periods that ended in the trailing year; – means none did.\n")
+	}
+
+	b.WriteString("\nCOMPONENT                  VALUE  WEIGHT  FROM\n")
+	for _, comp := range c.Health.Components {
+		from := ""
+		switch comp.Name {
+		case score.ComponentAdherence:
+			from = fmt.Sprintf("mean of %d obligation(s) with a score", countScored(c.Obligations))
+		case score.ComponentProactive:
+			from = fmt.Sprintf("%d of %d engagements initiated by the TAM", c.Counts.TAMInitiated, c.Counts.Engagements)
+		case score.ComponentResponsiveness:
+			from = fmt.Sprintf("%d of %d cases with the TAM engaged within target", c.Counts.CasesWithinTarget, c.Counts.Cases)
+			if c.Counts.CasesPending > 0 {
+				from += fmt.Sprintf(" (%d pending)", c.Counts.CasesPending)
+			}
+		}
+		weight := "–"
+		if comp.Value != nil {
+			weight = fmt.Sprintf("%.2f", comp.Weight)
+		}
+		fmt.Fprintf(&b, "%-25s  %5s  %6s  %s\n", componentTitle[comp.Name], ratioText(comp.Value), weight, from)
+	}
+	if c.Health.Score == nil {
+		b.WriteString("\nHealth: no score yet (no obligation period has ended, no engagement, no case in the trailing year)\n")
+	} else {
+		fmt.Fprintf(&b, "\nHealth: %d (%s)\n", *c.Health.Score, *c.Health.Band)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var componentTitle = map[string]string{
+	score.ComponentAdherence:      "charter adherence",
+	score.ComponentProactive:      "proactive ratio",
+	score.ComponentResponsiveness: "escalation responsiveness",
+}
+
+// periodStrip is "label ● ◐ ✗ ·" for the latest periods that fit in width:
+// the first shown period's label, then one symbol per period; "…" when
+// earlier periods are left out.
+func periodStrip(ps []score.Period, cadence string, width int) string {
+	if len(ps) == 0 {
+		return "(no period yet)"
+	}
+	label := len(periodLabel(ps[0].Start, cadence))
+	k, first := (width-label)/2, 0
+	if len(ps) > k {
+		k = max((width-label-2)/2, 1) // room for "… "
+		first = len(ps) - k
+	}
+	syms := make([]string, 0, len(ps)-first)
+	for _, p := range ps[first:] {
+		syms = append(syms, periodSymbol[p.Status])
+	}
+	prefix := ""
+	if first > 0 {
+		prefix = "… "
+	}
+	return prefix + periodLabel(ps[first].Start, cadence) + " " + strings.Join(syms, " ")
+}
+
+// periodLabel names the period starting on d: 2026-03, 2026-Q1, 2026-H2, 2026.
+func periodLabel(d tamledger.Date, cadence string) string {
+	y := fmt.Sprintf("%04d", d.Year)
+	switch cadence {
+	case "quarterly":
+		return fmt.Sprintf("%s-Q%d", y, (int(d.Month)-1)/3+1)
+	case "semiannual":
+		return fmt.Sprintf("%s-H%d", y, (int(d.Month)-1)/6+1)
+	case "annual":
+		return y
+	}
+	return fmt.Sprintf("%s-%02d", y, int(d.Month))
+}
+
+// ratioText is a ratio as a whole percentage rounded half up, "–" for null.
+func ratioText(x *float64) string {
+	if x == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%d %%", int(math.Floor(*x*100+0.5)))
+}
+
+func countScored(obs []score.Obligation) int {
+	n := 0
+	for _, ob := range obs {
+		if ob.Adherence != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// orgTitle is "Acme Corp (acme)", or the id alone.
+func orgTitle(o *tamledger.Organization) string {
+	if o.Name == "" {
+		return o.ID
+	}
+	return o.Name + " (" + o.ID + ")"
+}
+
+// clip shortens s to n runes with an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
