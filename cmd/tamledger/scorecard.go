@@ -138,11 +138,12 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 		from := ""
 		switch comp.Name {
 		case score.ComponentAdherence:
-			from = fmt.Sprintf("mean of %d obligation(s) with a score", countScored(c.Obligations))
+			n := countScored(c.Obligations)
+			from = fmt.Sprintf("mean of %d obligation%s with an ended period", n, plural(n))
 		case score.ComponentProactive:
-			from = fmt.Sprintf("%d of %d engagements initiated by the TAM", c.Counts.TAMInitiated, c.Counts.Engagements)
+			from = fmt.Sprintf("%d of %d engagement%s initiated by the TAM", c.Counts.TAMInitiated, c.Counts.Engagements, plural(c.Counts.Engagements))
 		case score.ComponentResponsiveness:
-			from = fmt.Sprintf("%d of %d cases with the TAM engaged within target", c.Counts.CasesWithinTarget, c.Counts.Cases)
+			from = fmt.Sprintf("%d of %d case%s with the TAM engaged within target", c.Counts.CasesWithinTarget, c.Counts.Cases, plural(c.Counts.Cases))
 			if c.Counts.CasesPending > 0 {
 				from += fmt.Sprintf(" (%d pending)", c.Counts.CasesPending)
 			}
