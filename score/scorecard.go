@@ -218,7 +218,8 @@ func evaluateObligations(l *tamledger.Ledger, org *tamledger.Organization, chart
 					per := Period{Start: start, End: end}
 					last := end.AddDays(tob.GraceDays)
 					var match *tamledger.Engagement
-					for i := range engagements {
+					from, _ := slices.BinarySearchFunc(engagements, start, func(e tamledger.Engagement, d tamledger.Date) int { return e.Date.Compare(d) })
+					for i := from; i < len(engagements); i++ {
 						e := &engagements[i]
 						if e.Date.After(last) || e.Date.After(asOf) {
 							break
