@@ -43,8 +43,8 @@ func newBuilder(g *gen, s *orgSpec, asOf date) *builder {
 		eventIDs: ids{},
 		acc:      map[string]float64{},
 		warDay:   map[string]int{},
-		initAcc:  g.uniform(0, 1),
-		respAcc:  g.uniform(0, 1),
+		initAcc:  0.5,
+		respAcc:  0.5,
 	}
 	b.recentFrom = tamledger.NewDate(9999, 1, 1)
 	if s.prof.recentMonths > 0 {
@@ -83,9 +83,14 @@ func (b *builder) rate(d date) float64 {
 	return b.s.prof.rate
 }
 
-// initiator decides who initiated an engagement on d: an error-diffusion
-// draw, so that the share of TAM-initiated engagements tracks the profile
-// closely even over a few dozen engagements.
+// auto marks an engagement whose initiator is decided at the end, in date
+// order (see initiator).
+const auto = ""
+
+// initiator decides who initiated an engagement on d. It is called in date
+// order over the whole history and draws by error diffusion, so that the
+// share of TAM-initiated engagements in any window tracks the profile to
+// within an engagement or two.
 func (b *builder) initiator(d date) string {
 	p := b.s.prof.proactive
 	if b.recent(d) {
@@ -315,7 +320,7 @@ const (
 // period, so a profile's adherence holds in every window, not only on
 // average.
 func (b *builder) outcome(key string, ob tamledger.Obligation, p period) int {
-	if b.recent(p.end) && slices.Contains(b.s.prof.recentSkip, ob.Service) {
+	if b.skipped(ob.Service, p) {
 		return missed
 	}
 	acc, ok := b.acc[key]
@@ -332,6 +337,11 @@ func (b *builder) outcome(key string, ob tamledger.Obligation, p period) int {
 	}
 	b.acc[key] = acc
 	return o
+}
+
+// skipped reports whether the profile drops the service's period p.
+func (b *builder) skipped(service string, p period) bool {
+	return slices.Contains(b.s.prof.skip, service) || b.recent(p.end) && slices.Contains(b.s.prof.recentSkip, service)
 }
 
 func (b *builder) series(ob tamledger.Obligation, workload string, from, to date) {
@@ -369,8 +379,7 @@ func (b *builder) series(ob tamledger.Obligation, workload string, from, to date
 		} else {
 			wl = b.workloadsFor(ob.Service)
 		}
-		by := b.initiator(d)
-		e := b.engage(d, ob.Service, by, wl, b.summary(ob.Service, wl, d))
+		e := b.engage(d, ob.Service, auto, wl, b.summary(ob.Service, wl, d))
 		b.raise(e)
 	}
 }
@@ -392,15 +401,27 @@ func (b *builder) unquantifiedReview() {
 }
 
 // war places each primary workload's Well-Architected Review on the same
-// day of every year. WARs are what even a weak TAM delivers; only the
-// workloads a story names go without one.
+// day of every year, so that one always lies in the last 365 days. WARs are
+// what even a weak TAM delivers (a failing one delivers them late, in the
+// grace days after the year); only the workloads and windows a story names
+// go without.
 func (b *builder) war(ob tamledger.Obligation, workload string, p period) {
+	if b.skipped(ob.Service, p) {
+		return
+	}
+	late := b.s.prof.warLate && ob.GraceDays > 0
 	off, ok := b.warDay[workload]
 	if !ok {
 		off = b.g.between(ob.GraceDays, 300)
+		if late {
+			off = b.g.between(1, max(ob.GraceDays, 1))
+		}
 		b.warDay[workload] = off
 	}
 	d := minDate(p.start.AddDays(off), p.end)
+	if late {
+		d = p.end.AddDays(off)
+	}
 	if d.After(b.asOf) {
 		return
 	}
@@ -408,7 +429,7 @@ func (b *builder) war(ob tamledger.Obligation, workload string, p period) {
 		return
 	}
 	wl := []string{workload}
-	e := b.engage(d, ob.Service, b.initiator(d), wl, b.summary(ob.Service, wl, d))
+	e := b.engage(d, ob.Service, auto, wl, b.summary(ob.Service, wl, d))
 	b.raise(e)
 }
 
@@ -449,7 +470,7 @@ func (b *builder) businessReviews() {
 		if d.After(b.asOf) || !b.g.chance(b.rate(d)) {
 			continue
 		}
-		b.engage(d, "business-review", b.initiator(d), nil, b.summary("business-review", nil, d))
+		b.engage(d, "business-review", auto, nil, b.summary("business-review", nil, d))
 	}
 }
 
@@ -478,7 +499,7 @@ func (b *builder) deepDives() {
 		}
 		for d := b.asOf.AddDays(-gap); !d.Before(b.start); d = d.AddDays(-b.g.between(lo, hi)) {
 			wl := []string{w.ID}
-			e := b.engage(d, "specialist-deep-dive", b.initiator(d), wl, b.summary("specialist-deep-dive", wl, d))
+			e := b.engage(d, "specialist-deep-dive", auto, wl, b.summary("specialist-deep-dive", wl, d))
 			b.raise(e)
 		}
 	}
@@ -494,7 +515,7 @@ func (b *builder) sessions() {
 		if len(b.org.Workloads) > 0 && b.g.chance(0.5) {
 			wl = []string{b.org.Workloads[b.g.intn(len(b.org.Workloads))].ID}
 		}
-		b.engage(d, "other", b.initiator(d), wl, topic)
+		b.engage(d, "other", auto, wl, topic)
 	}
 }
 
@@ -724,16 +745,22 @@ func (b *builder) finding(d date) {
 
 func (b *builder) supportCases() {
 	n := int(b.s.vol.casesPerYear*float64(b.s.years)*b.g.uniform(0.85, 1.15) + 0.5)
+	// Stratified: one case in each of n equal slices of the history, so
+	// that every year has its share and the responsiveness of the trailing
+	// year rests on enough cases.
 	days := make([]date, n)
+	span := b.start.DaysUntil(b.asOf) + 1
 	for i := range days {
-		days[i] = b.g.dateIn(b.start, b.asOf)
+		lo := b.start.AddDays(i * span / n)
+		hi := b.start.AddDays((i+1)*span/n - 1)
+		days[i] = b.g.dateIn(lo, minDate(hi, b.asOf))
 	}
-	slices.SortFunc(days, func(x, y date) int { return x.Compare(y) })
+	deck := severityDeck(b.g, n)
 	num := int64(170000000000) + int64(b.g.intn(9000000))*1000
 	asOfEnd := time.Date(b.asOf.Year, b.asOf.Month, b.asOf.Day+1, 0, 0, 0, 0, b.loc) // the instant asOf ends
-	for _, d := range days {
+	for i, d := range days {
 		num += int64(b.g.between(7, 977))
-		sev := severityDraw(b.g)
+		sev := deck[i]
 		hour := b.g.between(8, 18)
 		if sev == "critical" || sev == "urgent" {
 			hour = b.g.between(0, 23)
@@ -813,18 +840,21 @@ func (b *builder) target(d date, sev string) float64 {
 
 var resolveHours = map[string]float64{"low": 240, "normal": 120, "high": 48, "urgent": 24, "critical": 12}
 
-func severityDraw(g *gen) string {
-	switch x := g.r.Float64(); {
-	case x < 0.25:
-		return "low"
-	case x < 0.6:
-		return "normal"
-	case x < 0.8:
-		return "high"
-	case x < 0.93:
-		return "urgent"
+// severityDeck deals n severities from shuffled decks of five cases: one
+// low, two normal, one high, and one urgent or critical in turn. Every
+// five cases in a row hold two with a response target in most charters.
+func severityDeck(g *gen, n int) []string {
+	out := make([]string, 0, n+5)
+	for k := 0; len(out) < n; k++ {
+		top := "urgent"
+		if k%2 == 1 {
+			top = "critical"
+		}
+		five := []string{"low", "normal", "normal", "high", top}
+		g.r.Shuffle(len(five), func(i, j int) { five[i], five[j] = five[j], five[i] })
+		out = append(out, five...)
 	}
-	return "critical"
+	return out[:n]
 }
 
 // Events.
@@ -886,7 +916,7 @@ func (b *builder) iem(ev *tamledger.Event, req date, inTime bool) {
 	ph := &tamledger.Phases{CoverageArranged: inTime || b.g.chance(0.5)}
 	kick := req.AddDays(b.g.between(1, 5))
 	if !kick.After(b.asOf) && kick.Before(ev.Date) {
-		b.engage(kick, "iem", b.initiator(kick), nil, "IEM kick-off for "+ev.Name+": architecture review, runbooks and coverage plan")
+		b.engage(kick, "iem", auto, nil, "IEM kick-off for "+ev.Name+": architecture review, runbooks and coverage plan")
 	}
 	if pre := ev.Date.AddDays(-b.g.between(5, 14)); inTime && !pre.After(b.asOf) && pre.After(req) {
 		ph.PreEventReviewOn = &pre
@@ -938,7 +968,7 @@ func (b *builder) topUp() {
 				break
 			}
 			if b.g.intn(left) < want {
-				b.engage(d, "other", b.initiator(d), nil, "Weekly operations sync: open cases, changes, upcoming events")
+				b.engage(d, "other", auto, nil, "Weekly operations sync: open cases, changes, upcoming events")
 				want--
 			}
 			left--
@@ -959,6 +989,11 @@ func (b *builder) emit(fn func(tamledger.Record) error) error {
 	slices.SortStableFunc(b.engs, func(x, y *tamledger.Engagement) int {
 		return cmp.Or(x.Date.Compare(y.Date), strings.Compare(x.ID, y.ID))
 	})
+	for _, e := range b.engs {
+		if e.InitiatedBy == auto {
+			e.InitiatedBy = b.initiator(e.Date)
+		}
+	}
 	slices.SortStableFunc(b.recs, func(x, y *tamledger.Recommendation) int { return x.RaisedOn.Compare(y.RaisedOn) })
 	width := len(itoa(len(b.recs)))
 	if width < 3 {

@@ -74,6 +74,8 @@ type profile struct {
 	recentRate, recentProactive, recentResp float64
 	recentMonths                            int
 	recentSkip                              []string // services not delivered at all in the recent window
+	skip                                    []string // services never delivered
+	warLate                                 bool     // WARs come in the grace days after the year they were due in
 	implement                               float64
 	iem                                     float64 // share of past events with IEM requested in time
 }
