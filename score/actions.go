@@ -51,8 +51,8 @@ const (
 	EDPRenewalPrep         = "edp-renewal-prep"
 )
 
-// Severity is the fixed severity of each action code.
-var Severity = map[string]string{
+// severity is the fixed severity of each action code (docs/scorecard.md).
+var severity = map[string]string{
 	IEMTooLate:             Critical,
 	NoCharter:              High,
 	WAROverdue:             High,
@@ -118,7 +118,7 @@ func actions(l *tamledger.Ledger, asOf tamledger.Date, card *Card) []Action {
 	cur := inForce(charters, asOf)
 	var out []Action
 	add := func(code, subject, format string, args ...any) {
-		out = append(out, Action{Code: code, Severity: Severity[code], Subject: subject, Message: fmt.Sprintf(format, args...)})
+		out = append(out, Action{Code: code, Severity: severity[code], Subject: subject, Message: fmt.Sprintf(format, args...)})
 	}
 	var team tamledger.AccountTeam
 	if org.AccountTeam != nil {
@@ -386,3 +386,11 @@ func days(n int) string {
 	}
 	return fmt.Sprintf("%d days", n)
 }
+
+// SeverityOf is the severity of an action code, "" for an unknown code.
+func SeverityOf(code string) string { return severity[code] }
+
+// Codes are the action codes, in the order of SPEC §5.
+var Codes = []string{WAROverdue, CharterMissingTerm, NoCharter, IEMRequestNow, IEMTooLate, ReassignmentSuggested,
+	ReassignmentEscalate, PortfolioUnknown, PortfolioRebalance, SeniorTAMRequest, NoBackupTAM, SpecialistIntro,
+	CostReviewUnquantified, EDPRenewalPrep}

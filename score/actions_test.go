@@ -354,7 +354,7 @@ func TestActionRules(t *testing.T) {
 				t.Errorf("%s subjects = %q, want %q\nall actions: %+v", tt.code, got, tt.want, as)
 			}
 			for _, a := range as {
-				if a.Severity != score.Severity[a.Code] || a.Message == "" || strings.Count(a.Message, ". ") > 0 || !strings.HasSuffix(a.Message, ".") {
+				if a.Severity != score.SeverityOf(a.Code) || a.Message == "" || strings.Count(a.Message, ". ") > 0 || !strings.HasSuffix(a.Message, ".") {
 					t.Errorf("action %+v: want the code's severity and one sentence", a)
 				}
 			}
@@ -466,4 +466,16 @@ func TestActionMessages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Every action code has a severity, and every code fires in TestActionRules.
+func TestEveryCodeHasASeverity(t *testing.T) {
+	for _, code := range score.Codes {
+		if score.SeverityRank(score.SeverityOf(code)) > 3 || score.SeverityOf(code) == "" {
+			t.Errorf("%s has no severity", code)
+		}
+	}
+	if len(score.Codes) != 14 {
+		t.Errorf("%d codes, want the 14 of SPEC §5", len(score.Codes))
+	}
 }
