@@ -344,6 +344,19 @@ func TestActionRules(t *testing.T) {
 			o.EDP = &tamledger.EDP{Start: date("2024-01-01"), End: date("2026-06-14")}
 		}), asOf, score.EDPRenewalPrep, nil},
 	}
+	fires, silent := map[string]bool{}, map[string]bool{}
+	for _, tt := range tests {
+		if tt.want != nil {
+			fires[tt.code] = true
+		} else {
+			silent[tt.code] = true
+		}
+	}
+	for _, code := range score.Codes {
+		if !fires[code] || !silent[code] {
+			t.Errorf("%s: the table needs a case where it fires and one where it does not", code)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := quiet()
