@@ -137,7 +137,7 @@ func actions(l *tamledger.Ledger, asOf tamledger.Date, card *Card) []Action {
 		}
 		add(NoCharter, org.ID, "Agree a written TAM Engagement Charter with %s: no charter is in force on %s%s, so nothing the TAM delivers can be measured against a promise.", tam, asOf, later)
 	} else {
-		for _, term := range missingTerms(cur) {
+		for _, term := range MissingTerms(cur) {
 			add(CharterMissingTerm, term, "Add %s to the charter at the next EBR: the charter in force (%s, effective %s) does not promise it, and %s.",
 				termText[term][0], cur.ID, cur.Effective, termText[term][1])
 		}
@@ -301,8 +301,10 @@ var termText = map[string][2]string{
 	TermEscalationPaths:          {"escalation paths with TAM response targets per case severity", "without them escalation responsiveness cannot be measured"},
 }
 
-// missingTerms are the terms of SPEC §9 the charter lacks, in order.
-func missingTerms(ch *tamledger.Charter) []string {
+// MissingTerms are the terms of SPEC §9 (charter-missing-term) the charter
+// version lacks, in the order monthly-strategy-call, quarterly-cost-review,
+// annual-war, semiannual-security-review, backup-tam, escalation-paths.
+func MissingTerms(ch *tamledger.Charter) []string {
 	has := func(ok func(ob tamledger.Obligation, months int) bool) bool {
 		for _, ob := range ch.Obligations {
 			if m := tamledger.CadenceMonths(ob.Cadence); m > 0 && ok(ob, m) {

@@ -492,3 +492,16 @@ func TestEveryCodeHasASeverity(t *testing.T) {
 		t.Errorf("%d codes, want the 14 of SPEC §5", len(score.Codes))
 	}
 }
+
+func TestMissingTerms(t *testing.T) {
+	c := fullCharter("c", "2026-01-01")
+	if got := score.MissingTerms(&c); len(got) != 0 {
+		t.Errorf("full charter lacks %v", got)
+	}
+	empty := charter("e", "2026-01-01")
+	want := []string{score.TermMonthlyStrategyCall, score.TermQuarterlyCostReview, score.TermAnnualWAR,
+		score.TermSemiannualSecurityReview, score.TermBackupTAM, score.TermEscalationPaths}
+	if got := score.MissingTerms(&empty); !reflect.DeepEqual(got, want) {
+		t.Errorf("empty charter lacks %v, want %v", got, want)
+	}
+}
