@@ -466,11 +466,11 @@ type jsonReader struct {
 	d decoder
 
 	state    int
-	first    bool // no item read yet in the array
-	inList   bool // the array is a List's items
+	first    bool     // no item read yet in the array
+	inList   bool     // the array is a List's items
 	env      envelope // the List's fields seen so far
 	envPos   [2]int32 // where the List starts
-	next1    int32 // jsTree: the next item
+	next1    int32    // jsTree: the next item
 	pending  ErrorList
 	finished bool
 }

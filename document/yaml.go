@@ -43,10 +43,10 @@ type yamlReader struct {
 	chunkLine int32
 	eof       bool
 
-	file    *ast.File // the chunk's parsed documents
-	docIdx  int       // next document of file
-	nonEmpty int32    // index among the non-empty documents of the chunk
-	raw     []byte    // copy of the chunk when the input cannot be read again
+	file     *ast.File // the chunk's parsed documents
+	docIdx   int       // next document of file
+	nonEmpty int32     // index among the non-empty documents of the chunk
+	raw      []byte    // copy of the chunk when the input cannot be read again
 
 	items   int32 // next item of a List, -1 for none
 	itemIdx int32
