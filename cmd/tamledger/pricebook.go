@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/document"
 	"github.com/tamledger/tamledger/roi"
 )
 
@@ -65,13 +66,17 @@ date on or before the month's first day.`,
 		},
 	})
 	c.AddCommand(&cobra.Command{
-		Use:   "show ID",
+		Use:   "show ID [-o table|json|yaml]",
 		Short: "Show one price book: its plans, minimums, tiers and source",
+		Long: `Show prints one price book. -o yaml writes it as a kind: PriceBook
+document: edit it (a new id, your negotiated rates, an effective date) and
+import it to price the cost of the TAM with it.`,
 		Example: `  tamledger pricebook show aws-support-2026
-  tamledger pricebook show aws-support-legacy -o json`,
+  tamledger pricebook show aws-support-legacy -o json
+  tamledger pricebook show aws-support-2026 -o yaml > mine.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := a.outputFormat("table", "json")
+			format, err := a.outputFormat("table", "json", "yaml")
 			if err != nil {
 				return err
 			}
@@ -87,8 +92,15 @@ date on or before the month's first day.`,
 				}
 				return usageError(fmt.Errorf("unknown price book %q (want one of: %s)", args[0], strings.Join(ids, ", ")))
 			}
-			if format == "json" {
+			switch format {
+			case "json":
 				return writeJSON(a.out, toBookJSON(b, imported))
+			case "yaml":
+				enc := document.NewEncoder(a.out, "yaml")
+				if err := enc.Encode(tamledger.Record{Kind: tamledger.KindPriceBook, ID: b.ID, Value: &b}); err != nil {
+					return err
+				}
+				return enc.Close()
 			}
 			writeBook(a.out, b, bookOrigin(b.ID, imported))
 			return nil

@@ -3,7 +3,12 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/document"
+	"github.com/tamledger/tamledger/roi"
 
 	"github.com/tamledger/tamledger/internal/testdb"
 )
@@ -47,6 +52,29 @@ func TestPriceBookCommands(t *testing.T) {
 	if b.ID != "aws-support-legacy" || b.Plans["enterprise"].Minimum != 15000 || !b.Plans["business"].PerAccount ||
 		b.Plans["business"].Minimum != 100 || b.Plans["business"].Tiers[0].Rate != 0.10 || *b.Plans["business"].Tiers[0].UpTo != 10000 {
 		t.Errorf("book = %+v", b)
+	}
+
+	out, errOut, code = cli(t, missing, "pricebook", "show", "aws-support-2026", "-o", "yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	wantContains(t, out, "apiVersion: tamledger/v1", "kind: PriceBook", "id: aws-support-2026", "effective: 2026-01-01",
+		"business-plus:", "perAccount: true", "upTo: 150000")
+	// the YAML imports back as the same book
+	docs := document.NewReader("book.yaml", strings.NewReader(out), document.Options{})
+	doc, err := docs.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, _ := roi.Book(roi.Shipped(), "aws-support-2026")
+	got, ok := doc.Record.Value.(*tamledger.PriceBook)
+	if !ok {
+		t.Fatalf("read back a %T", doc.Record.Value)
+	}
+	gj, _ := json.Marshal(got)
+	wj, _ := json.Marshal(shipped)
+	if got.ID != shipped.ID || string(gj) != string(wj) { // JSON: 0.10 and 0.1 are the same rate
+		t.Errorf("read back %s %s, want %s %s", got.ID, gj, shipped.ID, wj)
 	}
 
 	_, errOut, code = cli(t, missing, "pricebook", "show", "nope")
