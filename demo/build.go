@@ -196,7 +196,9 @@ func (b *builder) charterVersions() {
 			Obligations:     cs.obligations,
 			Notes:           cs.notes,
 		}
-		c.Contacts = append(c.Contacts, tamledger.Contact{Name: b.s.tam.name, Email: b.s.tam.email, Role: "Technical Account Manager"})
+		if since := b.org.AccountTeam.TAM.Since; since == nil || !agreed.Before(*since) {
+			c.Contacts = append(c.Contacts, tamledger.Contact{Name: b.s.tam.name, Email: b.s.tam.email, Role: "Technical Account Manager"})
+		}
 		if len(b.s.contacts) > 0 {
 			c.Contacts = append(c.Contacts, b.s.contacts[0])
 		}
@@ -551,7 +553,7 @@ func (b *builder) raise(e *tamledger.Engagement) {
 			b.securityRec(e)
 		}
 	case "specialist-deep-dive":
-		if !lean || b.g.chance(0.5) {
+		if !lean || b.g.chance(0.3) {
 			b.specialistRec(e)
 		}
 	case "strategy-call":
@@ -779,7 +781,7 @@ func (b *builder) supportCases() {
 		if len(b.org.Workloads) > 0 {
 			w := b.org.Workloads[b.g.intn(len(b.org.Workloads))]
 			wl = w.ID
-			c.Subject = fmt.Sprintf(b.g.pick(caseSubjects), w.Name)
+			c.Subject = b.caseSubject(w)
 		}
 		var engaged *time.Time
 		target := b.target(d, sev)
@@ -865,7 +867,17 @@ func (b *builder) plannedEvents() {
 	for range n {
 		d := b.g.dateIn(b.start.AddDays(60), b.asOf.AddDays(-1))
 		typ := b.g.pick(eventTypes[b.s.sector])
-		ev := b.event(b.g.pick(eventNames[typ]), typ, d, 0)
+		name := b.g.pick(eventNames[typ])
+		if m := eventMonth[name]; m != 0 {
+			d = tamledger.NewDate(d.Year, m, b.g.between(20, 28))
+			if !d.Before(b.asOf) {
+				d = d.AddYears(-1)
+			}
+			if d.Before(b.start.AddDays(60)) {
+				continue
+			}
+		}
+		ev := b.event(name, typ, d, 0)
 		switch {
 		case b.g.chance(b.s.prof.iem):
 			b.iem(ev, d.AddDays(-b.g.between(30, 60)), true)
@@ -876,11 +888,21 @@ func (b *builder) plannedEvents() {
 	// One event further out than any lead time: nothing to do yet.
 	if b.s.vol.eventsPerYear > 0 {
 		typ := b.g.pick(eventTypes[b.s.sector])
-		b.event(b.g.pick(eventNames[typ]), typ, b.asOf.AddDays(b.g.between(60, 180)), 0)
+		name := b.g.pick(eventNames[typ])
+		d := b.asOf.AddDays(b.g.between(60, 180))
+		if m := eventMonth[name]; m != 0 {
+			d = tamledger.NewDate(b.asOf.Year, m, b.g.between(20, 28))
+			if d.Before(b.asOf.AddDays(60)) {
+				d = d.AddYears(1)
+			}
+		}
+		b.event(name, typ, d, 0)
 	}
 	// The story's events.
 	for _, es := range b.s.events {
-		ev := b.event(es.name, es.typ, b.asOf.AddDays(es.inDays), es.failureCost)
+		d := b.asOf.AddDays(es.inDays)
+		name := strings.ReplaceAll(es.name, "{season}", season(d, strings.HasPrefix(b.s.timezone, "Australia/") || b.s.timezone == "America/Santiago"))
+		ev := b.event(name, es.typ, d, es.failureCost)
 		if es.iemDaysAgo >= 0 {
 			b.iem(ev, b.asOf.AddDays(-es.iemDaysAgo), true)
 		}

@@ -3,6 +3,9 @@ package demo
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/tamledger/tamledger"
 )
 
 // The words of the demo: titles, summaries and names drawn from what TAM
@@ -222,17 +225,59 @@ var rejectReasons = []string{
 	"Conflicts with a regulatory requirement",
 }
 
+// caseSubjects: generic ones, then ones that need a service the workload
+// uses (compared case-insensitively).
 var caseSubjects = []string{
 	"Elevated 5xx errors on %s",
-	"RDS failover slower than expected for %s",
-	"Throttling on DynamoDB tables of %s",
 	"Service quota increase needed for %s",
-	"EKS node group failing to scale for %s",
 	"Intermittent latency in %s after deployment",
-	"Lambda concurrency limit reached by %s",
 	"Question about backup retention for %s",
 	"Billing anomaly on the account running %s",
 	"S3 access denied after bucket policy change in %s",
+	"Instance retirement notice affecting %s",
+}
+
+var serviceCaseSubjects = map[string][]string{
+	"rds":         {"RDS failover slower than expected for %s", "RDS storage filling up on %s"},
+	"aurora":      {"Aurora replica lag on %s", "Aurora failover during maintenance window on %s"},
+	"dynamodb":    {"Throttling on DynamoDB tables of %s"},
+	"lambda":      {"Lambda concurrency limit reached by %s", "Lambda cold starts after runtime upgrade in %s"},
+	"eks":         {"EKS node group failing to scale for %s", "EKS add-on upgrade broke networking in %s"},
+	"ecs":         {"ECS tasks stuck in PROVISIONING for %s"},
+	"kinesis":     {"Kinesis iterator age growing on %s"},
+	"redshift":    {"Redshift queries queuing on %s"},
+	"sagemaker":   {"SageMaker endpoint returning 5xx for %s"},
+	"cloudfront":  {"CloudFront cache hit ratio dropped for %s"},
+	"elasticache": {"ElastiCache evictions spiking on %s"},
+	"emr":         {"EMR cluster failing to bootstrap for %s"},
+	"opensearch":  {"OpenSearch cluster yellow on %s"},
+	"ec2":         {"EC2 instance status check failures on %s"},
+}
+
+// caseSubject picks a subject that fits the workload's services.
+func (b *builder) caseSubject(w tamledger.Workload) string {
+	pool := caseSubjects
+	for _, s := range w.Services {
+		pool = append(pool[:len(pool):len(pool)], serviceCaseSubjects[strings.ToLower(s)]...)
+	}
+	return fmt.Sprintf(b.g.pick(pool), w.Name)
+}
+
+// seasons: events whose name implies a month.
+var eventMonth = map[string]time.Month{
+	"Black Friday":   time.November,
+	"Year-end peak":  time.December,
+	"Holiday season": time.December,
+}
+
+// season names the season of d in the organisation's hemisphere.
+func season(d date, southern bool) string {
+	names := [4]string{"Winter", "Spring", "Summer", "Autumn"}
+	i := int(d.Month) % 12 / 3 // Dec-Feb 0, Mar-May 1, Jun-Aug 2, Sep-Nov 3
+	if southern {
+		i = (i + 2) % 4
+	}
+	return names[i]
 }
 
 var eventTypes = map[string][]string{

@@ -16,26 +16,26 @@
 // history, built so that every health band and every action of SPEC §5
 // appears at any asOf. Stories lists them; in short:
 //
-//   - Kestrel Logistics (reactive): associate TAM, 58 accounts, delivery
-//     collapsed over the last nine months (no cost or security reviews,
-//     strategy calls skipped, customs WAR over a year old) →
+//   - Kestrel Logistics (reactive): associate TAM, 58 accounts; delivery
+//     collapsed over the last ten months (no cost, security or
+//     Well-Architected reviews, strategy calls skipped, slow escalations) →
 //     reassignment-suggested, portfolio-rebalance, senior-tam-request,
 //     war-overdue, specialist-intro.
-//   - Harbour & Vale Insurance (reactive): TAM with 48 accounts delivering a
-//     third of the charter; a reassignment request unacknowledged for 45 days
-//     → reassignment-escalate, portfolio-rebalance, senior-tam-request,
-//     specialist-intro.
-//   - Hoshizora Retail (proactive, Asia/Tokyo): senior TAM who delivers; the
-//     summer sale is 21 days away without IEM → iem-request-now.
+//   - Harbour & Vale Insurance (reactive, Europe/London): TAM with 48
+//     accounts delivering a third of the charter; a reassignment request
+//     unacknowledged for 45 days → reassignment-escalate,
+//     portfolio-rebalance, senior-tam-request, specialist-intro.
+//   - Hoshizora Retail (proactive, Asia/Tokyo): senior TAM who delivers;
+//     the seasonal sale is 21 days away without IEM → iem-request-now.
 //   - Pinecrest Games (mixed, America/Los_Angeles): multi-region, ML
 //     moderation, a launch in 9 days without IEM → iem-too-late,
 //     senior-tam-request, specialist-intro.
 //   - Aurora Health Partners (proactive): principal TAM, 14 accounts; the EDP
 //     ends within 180 days → edp-renewal-prep.
-//   - Fjordline Energy (reactive): no charter at all, mostly customer-driven
-//     contact → no-charter, war-overdue.
-//   - Cobalt Payments (mixed): a charter lacking four of the minimum terms,
-//     no backup TAM, the latest cost review without figures →
+//   - Fjordline Energy (reactive): no charter, mostly customer-driven
+//     contact, grid telemetry without a WAR → no-charter, war-overdue.
+//   - Cobalt Payments (mixed): a charter lacking four minimum terms, no
+//     backup TAM, the latest cost review without figures →
 //     charter-missing-term, no-backup-tam, cost-review-unquantified,
 //     senior-tam-request.
 //   - Wattle Bank (proactive): five regulated primary workloads and a
@@ -46,10 +46,18 @@
 //   - Condor Mining (mixed): the smallest account; a reassignment request
 //     acknowledged and resolved, a new TAM and charter, recovering → no
 //     actions.
-//   - Meridian Telecom (proactive, ~3M a month): principal TAM, two charter
-//     versions, proactive on every term → no actions.
-//   - Maplestone Foods (mixed): a TAM stretched over 52 accounts →
-//     portfolio-rebalance.
+//   - Meridian Telecom (proactive, about 3M a month): principal TAM, two
+//     charter versions, proactive on every term → no actions.
+//   - Maplestone Foods (mixed): a TAM stretched over 52 accounts who drops
+//     the security reviews → portfolio-rebalance.
+//
+// The stories are built to hold for any seed and any asOf: delivery is
+// drawn by error diffusion rather than coin flips, so each relationship's
+// adherence, proactivity and responsiveness stay near its profile in every
+// window. The package's tests check every organisation's actions and band
+// against Stories over a grid of seeds and days, evaluating SPEC §4 and §9
+// on the records themselves (TAMLEDGER_DEMO_WIDE=1 widens the grid to
+// 60 seeds × 64 days).
 //
 // docs/demo.md tells the same stories for users.
 package demo

@@ -158,9 +158,9 @@ func portfolio() []orgSpec {
 			},
 			prof:   profile{rate: 0.93, proactive: 0.8, responsive: 1, implement: 0.65, iem: 0.9},
 			vol:    demoVolume,
-			events: []eventSpec{{name: "Summer sale", typ: "peak", inDays: 21, iemDaysAgo: -1, failureCost: 6500000}},
+			events: []eventSpec{{name: "{season} sale", typ: "peak", inDays: 21, iemDaysAgo: -1, failureCost: 6500000}},
 			story: Story{Org: "hoshizora-retail", Name: "Hoshizora Retail", Band: "proactive",
-				Summary: "A senior TAM who delivers the charter, mostly on their own initiative. The summer sale is three weeks away and nobody has requested Infrastructure Event Management yet: request it today.",
+				Summary: "A senior TAM who delivers the charter, mostly on their own initiative. The seasonal sale is three weeks away and nobody has requested Infrastructure Event Management yet: request it today.",
 				Actions: []string{"iem-request-now"}},
 		},
 		{
@@ -226,9 +226,9 @@ func portfolio() []orgSpec {
 			},
 			prof:   profile{rate: 0.95, proactive: 0.82, responsive: 1, implement: 0.7, iem: 0.95},
 			vol:    demoVolume,
-			events: []eventSpec{{name: "Open enrolment", typ: "peak", inDays: 25, iemDaysAgo: 20}},
+			events: []eventSpec{{name: "Patient portal relaunch", typ: "launch", inDays: 25, iemDaysAgo: 20}},
 			story: Story{Org: "aurora-health", Name: "Aurora Health Partners", Band: "proactive",
-				Summary: "A principal TAM with 14 accounts who delivers every term, and IEM already requested for open enrolment. The EDP ends within six months: build the value dossier for the renewal from three years of evidence.",
+				Summary: "A principal TAM with 14 accounts who delivers every term, and IEM already requested for the patient portal relaunch. The EDP ends within six months: build the value dossier for the renewal from three years of evidence.",
 				Actions: []string{"edp-renewal-prep"}},
 		},
 		{
