@@ -16,25 +16,25 @@ import (
 func TestPriceBookCommands(t *testing.T) {
 	// no store file: the shipped books, and no file is created
 	missing := filepath.Join(t.TempDir(), "none.db")
-	out, errOut, code := cli(t, missing, "pricebook", "list")
+	out, errOut, code := roiCLI(t, missing, "pricebook", "list")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	wantContains(t, out, "aws-support-legacy  2000-01-01  shipped", "aws-support-2026    2026-01-01  shipped",
+	roiContains(t, out, "aws-support-legacy  2000-01-01  shipped", "aws-support-2026    2026-01-01  shipped",
 		"enterprise, business-plus, unified-operations", "restructure announced 2025-12-02")
 	if fileExists(missing) {
 		t.Error("pricebook list created a store file")
 	}
 
-	out, errOut, code = cli(t, testdb.DSN(t), "pricebook", "show", "aws-support-2026")
+	out, errOut, code = roiCLI(t, testdb.DSN(t), "pricebook", "show", "aws-support-2026")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	wantContains(t, out, "Price book aws-support-2026 (shipped)", "effective  2026-01-01",
+	roiContains(t, out, "Price book aws-support-2026 (shipped)", "effective  2026-01-01",
 		"enterprise: minimum 5,000.00 a month", "business-plus: minimum 29.00 a month, charged per account",
 		"150,000.00", "and above", "10 %", "3 %")
 
-	out, _, code = cli(t, missing, "pricebook", "show", "aws-support-legacy", "-o", "json")
+	out, _, code = roiCLI(t, missing, "pricebook", "show", "aws-support-legacy", "-o", "json")
 	var b struct {
 		ID, Effective, Origin, Source string
 		Plans                         map[string]struct {
@@ -54,11 +54,11 @@ func TestPriceBookCommands(t *testing.T) {
 		t.Errorf("book = %+v", b)
 	}
 
-	out, errOut, code = cli(t, missing, "pricebook", "show", "aws-support-2026", "-o", "yaml")
+	out, errOut, code = roiCLI(t, missing, "pricebook", "show", "aws-support-2026", "-o", "yaml")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	wantContains(t, out, "apiVersion: tamledger/v1", "kind: PriceBook", "id: aws-support-2026", "effective: 2026-01-01",
+	roiContains(t, out, "apiVersion: tamledger/v1", "kind: PriceBook", "id: aws-support-2026", "effective: 2026-01-01",
 		"business-plus:", "perAccount: true", "upTo: 150000")
 	// the YAML imports back as the same book
 	docs := document.NewReader("book.yaml", strings.NewReader(out), document.Options{})
@@ -77,11 +77,11 @@ func TestPriceBookCommands(t *testing.T) {
 		t.Errorf("read back %s %s, want %s %s", got.ID, gj, shipped.ID, wj)
 	}
 
-	_, errOut, code = cli(t, missing, "pricebook", "show", "nope")
+	_, errOut, code = roiCLI(t, missing, "pricebook", "show", "nope")
 	if code != 2 {
 		t.Errorf("unknown book: exit %d", code)
 	}
-	wantContains(t, errOut, `unknown price book "nope"`, "aws-support-2026")
+	roiContains(t, errOut, `unknown price book "nope"`, "aws-support-2026")
 }
 
 func TestFeeCommand(t *testing.T) {
@@ -106,15 +106,15 @@ func TestFeeCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := cli(t, missing, append([]string{"fee"}, tt.args...)...)
+			out, errOut, code := roiCLI(t, missing, append([]string{"fee"}, tt.args...)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			wantContains(t, out, tt.wants...)
+			roiContains(t, out, tt.wants...)
 		})
 	}
 
-	out, _, code := cli(t, missing, "fee", "--plan", "business-plus", "--spend", "420000", "--accounts", "300000,120000", "--as-of", "2026-02-01", "-o", "json")
+	out, _, code := roiCLI(t, missing, "fee", "--plan", "business-plus", "--spend", "420000", "--accounts", "300000,120000", "--as-of", "2026-02-01", "-o", "json")
 	var f struct {
 		Book  string
 		Fee   float64
@@ -142,10 +142,10 @@ func TestFeeCommand(t *testing.T) {
 		{[]string{"--spend", "1", "--as-of", "1999-01-01"}, "no price book"},
 		{[]string{"--spend", "1", "--book", "nope"}, "unknown price book"},
 	} {
-		_, errOut, code := cli(t, missing, append([]string{"fee"}, tt.args...)...)
+		_, errOut, code := roiCLI(t, missing, append([]string{"fee"}, tt.args...)...)
 		if code != 2 {
 			t.Errorf("%v: exit %d, want 2", tt.args, code)
 		}
-		wantContains(t, errOut, tt.want)
+		roiContains(t, errOut, tt.want)
 	}
 }

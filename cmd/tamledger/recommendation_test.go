@@ -33,29 +33,29 @@ func TestRecommendationSet(t *testing.T) {
 	dsn := roiStore(t)
 
 	// open → implemented, with a date and a realized saving
-	out, errOut, code := cli(t, dsn, "recommendation", "set", "r-20", "--org", "acme", "--status", "implemented", "--on", "2026-04-01", "--realized", "4200")
+	out, errOut, code := roiCLI(t, dsn, "recommendation", "set", "r-20", "--org", "acme", "--status", "implemented", "--on", "2026-04-01", "--realized", "4200")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	wantContains(t, out, "updated recommendation r-20: implemented on 2026-04-01, realized 4200 a month")
+	roiContains(t, out, "updated recommendation r-20: implemented on 2026-04-01, realized 4200 a month")
 	r := getRec(t, dsn, "r-20")
 	if r.Status != "implemented" || r.ImplementedOn == nil || *r.ImplementedOn != tamledger.MustDate("2026-04-01") ||
 		r.RealizedMonthlySavings == nil || r.RealizedMonthlySavings.String() != "4200" {
 		t.Errorf("stored %+v", r)
 	}
 	// the ROI now counts it: 4200 × 12 × 275 / 365 = 37972.60 (Apr 1 .. Dec 31 = 275 days)
-	out, _, _ = cli(t, dsn, "roi", "--org", "acme", "--year", "2026", "--explain")
-	wantContains(t, out, "r-20", "37,972.60", "4200 × 12 × 275 / 365")
+	out, _, _ = roiCLI(t, dsn, "roi", "--org", "acme", "--year", "2026", "--explain")
+	roiContains(t, out, "r-20", "37,972.60", "4200 × 12 × 275 / 365")
 
 	// the same again changes nothing
-	out, _, code = cli(t, dsn, "recommendation", "set", "r-20", "--org", "acme", "--status", "implemented", "--on", "2026-04-01", "--realized", "4200")
+	out, _, code = roiCLI(t, dsn, "recommendation", "set", "r-20", "--org", "acme", "--status", "implemented", "--on", "2026-04-01", "--realized", "4200")
 	if code != 0 {
 		t.Fatal(code)
 	}
-	wantContains(t, out, "unchanged recommendation r-20")
+	roiContains(t, out, "unchanged recommendation r-20")
 
 	// a realized saving of 0 is recorded, and the date is kept
-	if _, errOut, code = cli(t, dsn, "rec", "set", "r-20", "--org", "acme", "--status", "implemented", "--realized", "0"); code != 0 {
+	if _, errOut, code = roiCLI(t, dsn, "rec", "set", "r-20", "--org", "acme", "--status", "implemented", "--realized", "0"); code != 0 {
 		t.Fatal(errOut)
 	}
 	r = getRec(t, dsn, "r-20")
@@ -64,18 +64,18 @@ func TestRecommendationSet(t *testing.T) {
 	}
 
 	// rejected with a reason clears the implementation
-	out, errOut, code = cli(t, dsn, "recommendation", "set", "r-20", "--org", "acme", "--status", "rejected", "--reason", "Workload retires in Q3")
+	out, errOut, code = roiCLI(t, dsn, "recommendation", "set", "r-20", "--org", "acme", "--status", "rejected", "--reason", "Workload retires in Q3")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	wantContains(t, out, "rejected (Workload retires in Q3)", "cleared implementedOn 2026-04-01", "cleared realizedMonthlySavings 0")
+	roiContains(t, out, "rejected (Workload retires in Q3)", "cleared implementedOn 2026-04-01", "cleared realizedMonthlySavings 0")
 	r = getRec(t, dsn, "r-20")
 	if r.Status != "rejected" || r.StatusReason != "Workload retires in Q3" || r.ImplementedOn != nil || r.RealizedMonthlySavings != nil {
 		t.Errorf("stored %+v", r)
 	}
 
 	// accepted without a reason clears the old one
-	if _, errOut, code = cli(t, dsn, "recommendation", "set", "r-20", "--org", "acme", "--status", "accepted"); code != 0 {
+	if _, errOut, code = roiCLI(t, dsn, "recommendation", "set", "r-20", "--org", "acme", "--status", "accepted"); code != 0 {
 		t.Fatal(errOut)
 	}
 	if r = getRec(t, dsn, "r-20"); r.Status != "accepted" || r.StatusReason != "" {
@@ -106,11 +106,11 @@ func TestRecommendationSetUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, errOut, code := cli(t, dsn, append([]string{"recommendation", "set"}, tt.args...)...)
+			_, errOut, code := roiCLI(t, dsn, append([]string{"recommendation", "set"}, tt.args...)...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2 (stderr %q)", code, errOut)
 			}
-			wantContains(t, errOut, tt.want)
+			roiContains(t, errOut, tt.want)
 		})
 	}
 	// nothing was written

@@ -66,15 +66,15 @@ func roiStore(t *testing.T, extra ...tamledger.Record) string {
 	return dsn
 }
 
-// cli runs tamledger with args against the store dsn.
-func cli(t *testing.T, dsn string, args ...string) (stdout, stderr string, code int) {
+// roiCLI runs tamledger with args against the store dsn.
+func roiCLI(t *testing.T, dsn string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code = run(context.Background(), append([]string{"--db", dsn}, args...), strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), code
 }
 
-func wantContains(t *testing.T, text string, wants ...string) {
+func roiContains(t *testing.T, text string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
 		if !strings.Contains(text, w) {
@@ -85,11 +85,11 @@ func wantContains(t *testing.T, text string, wants ...string) {
 
 func TestROICommandTable(t *testing.T) {
 	dsn := roiStore(t)
-	out, errOut, code := cli(t, dsn, "roi", "--org", "acme", "--year", "2026")
+	out, errOut, code := roiCLI(t, dsn, "roi", "--org", "acme", "--year", "2026")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	wantContains(t, out,
+	roiContains(t, out,
 		"Value of the TAM for Acme Corp (acme), 2026-01-01 to 2026-12-31, USD",
 		"118,947.95", "of which 18,147.95 rests on an estimate (1 recommendation)",
 		"394,947.95",
@@ -107,11 +107,11 @@ func TestROICommandTable(t *testing.T) {
 
 func TestROICommandExplainAndQuarters(t *testing.T) {
 	dsn := roiStore(t)
-	out, errOut, code := cli(t, dsn, "roi", "--org", "acme", "--from", "2026-01-15", "--to", "2026-06-30", "--by", "quarter", "--explain")
+	out, errOut, code := roiCLI(t, dsn, "roi", "--org", "acme", "--from", "2026-01-15", "--to", "2026-06-30", "--by", "quarter", "--explain")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	wantContains(t, out,
+	roiContains(t, out,
 		"17/31", "(enterprise 33900 − business-plus 19400) × 17 / 31 days (book aws-support-2026)",
 		"150000 × 0.1 (0 to 150000) = 15000",
 		"realized monthly saving 10500 × 12 × 108 / 365",
@@ -121,7 +121,7 @@ func TestROICommandExplainAndQuarters(t *testing.T) {
 
 func TestROICommandJSON(t *testing.T) {
 	dsn := roiStore(t)
-	out, errOut, code := cli(t, dsn, "roi", "--org", "acme", "--year", "2026", "-o", "json")
+	out, errOut, code := roiCLI(t, dsn, "roi", "--org", "acme", "--year", "2026", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -159,7 +159,7 @@ func TestROICommandJSON(t *testing.T) {
 		t.Errorf("lines = %+v", r.Lines)
 	}
 
-	out, _, code = cli(t, dsn, "roi", "--org", "acme", "--year", "2026", "--by", "quarter", "-o", "json", "--reference-rate", "0.2")
+	out, _, code = roiCLI(t, dsn, "roi", "--org", "acme", "--year", "2026", "--by", "quarter", "-o", "json", "--reference-rate", "0.2")
 	var q struct {
 		Value     map[string]float64
 		Reference float64 `json:"referenceSavingsRate"`
@@ -192,11 +192,11 @@ func TestROICommandUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, errOut, code := cli(t, dsn, tt.args...)
+			_, errOut, code := roiCLI(t, dsn, tt.args...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2 (stderr %q)", code, errOut)
 			}
-			wantContains(t, errOut, tt.want)
+			roiContains(t, errOut, tt.want)
 		})
 	}
 }
@@ -208,7 +208,7 @@ func TestROICommandImportedPriceBook(t *testing.T) {
 	dsn := roiStore(t, tamledger.Record{Kind: tamledger.KindPriceBook, ID: "acme-negotiated", Value: &tamledger.PriceBook{
 		Effective: tamledger.MustDate("2026-07-01"), Source: "test",
 		Plans: map[string]tamledger.Plan{"enterprise": same, "business-plus": same}}})
-	out, errOut, code := cli(t, dsn, "roi", "--org", "acme", "--year", "2026", "-o", "json")
+	out, errOut, code := roiCLI(t, dsn, "roi", "--org", "acme", "--year", "2026", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -223,6 +223,6 @@ func TestROICommandImportedPriceBook(t *testing.T) {
 	if r.Cost["differential"] != 87000 || r.Months[6].Book != "acme-negotiated" || r.Months[5].Book != "aws-support-2026" {
 		t.Errorf("cost %v months %+v", r.Cost, r.Months)
 	}
-	out, _, _ = cli(t, dsn, "pricebook", "list")
-	wantContains(t, out, "acme-negotiated", "imported", "aws-support-legacy", "shipped")
+	out, _, _ = roiCLI(t, dsn, "pricebook", "list")
+	roiContains(t, out, "acme-negotiated", "imported", "aws-support-legacy", "shipped")
 }
