@@ -192,8 +192,8 @@ func (b *builder) charterVersions() {
 			AgreedOn:        &agreed,
 			BackupTAM:       cs.backupTAM,
 			IEM:             cs.iem,
-			EscalationPaths: cs.paths,
-			Obligations:     cs.obligations,
+			EscalationPaths: slices.Clone(cs.paths), // the specs share their term lists
+			Obligations:     slices.Clone(cs.obligations),
 			Notes:           cs.notes,
 		}
 		if since := b.org.AccountTeam.TAM.Since; since == nil || !agreed.Before(*since) {
@@ -278,16 +278,11 @@ func (b *builder) practice() []practiceVersion {
 	return vs
 }
 
+// practises reports whether any version of the practice has an obligation
+// for service.
 func (b *builder) practises(service string) bool {
 	for _, v := range b.practice() {
 		for _, ob := range v.obs {
-			if ob.Service == service {
-				return true
-			}
-		}
-	}
-	for _, c := range b.charters {
-		for _, ob := range c.Obligations {
 			if ob.Service == service {
 				return true
 			}
