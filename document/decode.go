@@ -383,6 +383,11 @@ func (d *decoder) object(c *codec, i int32, v reflect.Value) {
 		switch {
 		case !ok:
 			d.failAt(cn.kline, cn.kcol, "unknown field %q (%s)", cn.key, suggest(string(cn.key), c.names))
+			if cand := closest(string(cn.key), c.names); cand != "" {
+				// The misspelt field is not also missing.
+				p := d.bad[len(d.bad)-1]
+				d.bad = append(d.bad, p[:len(p)-len(cn.key)]+cand)
+			}
 		case seen&(1<<fi) != 0:
 			d.failAt(cn.kline, cn.kcol, "duplicate field %q (give each field once)", cn.key)
 		default:
@@ -396,19 +401,24 @@ func (d *decoder) object(c *codec, i int32, v reflect.Value) {
 
 // suggest says what an unknown name should have been.
 func suggest(name string, names []string) string {
-	best, dist := "", 3
-	for _, n := range names {
-		if strings.EqualFold(n, name) {
-			return fmt.Sprintf("did you mean %q?", n)
-		}
-		if e := editDistance(n, name); e < dist {
-			best, dist = n, e
-		}
-	}
-	if best != "" {
+	if best := closest(name, names); best != "" {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return "want one of: " + strings.Join(names, ", ")
+}
+
+// closest returns the name that name is likely a misspelling of, or "".
+func closest(name string, names []string) string {
+	best, dist := "", 3
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return n
+		}
+		if e := editDistance(n, name); e < dist && e < len(n)/2 {
+			best, dist = n, e
+		}
+	}
+	return best
 }
 
 func editDistance(a, b string) int {
@@ -689,6 +699,11 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 		return nil, d.result()
 	}
 	e := d.envelope(root)
+	if s, _ := t.str(e.kind); s == tamledger.KindList && inList {
+		n := &t.nodes[e.kind]
+		d.fail("kind", n.line, n.col, "a List cannot contain another List (want a document of one of the kinds: "+strings.Join(tamledger.Kinds, ", ")+")")
+		return nil, d.result()
+	}
 	d.checkAPI(root, e.api)
 	kind := ""
 	if e.kind < 0 {
@@ -698,8 +713,6 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 	} else {
 		n := &t.nodes[e.kind]
 		switch {
-		case ok && s == tamledger.KindList && inList:
-			d.fail("kind", n.line, n.col, "a List cannot contain another List (want a document of one of the kinds: "+strings.Join(tamledger.Kinds, ", ")+")")
 		case ok:
 			d.fail("kind", n.line, n.col, fmt.Sprintf("unknown kind %q (%s)", s, suggest(s, append(slices.Clone(tamledger.Kinds), tamledger.KindList))))
 		default:

@@ -221,9 +221,55 @@ func (w *writer) yamlValue(c *codec, v reflect.Value, ind int) {
 				w.b = slices.Delete(w.b, start, start+1+ind+1)
 			}
 		}
+	case cString:
+		if str := v.String(); yamlLiteral(str) {
+			w.literal(str, ind)
+			return
+		}
+		fallthrough
 	default:
 		w.str(" ")
 		w.yamlScalar(c, v)
+		w.str("\n")
+	}
+}
+
+// yamlLiteral reports whether s, a text of several lines, reads back the
+// same from a literal block (|): no carriage returns, invisible characters,
+// leading blanks, trailing blanks on a line, or blank lines at the end.
+func yamlLiteral(s string) bool {
+	if !strings.Contains(s, "\n") || s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || strings.HasSuffix(s, "\n\n") {
+		return false
+	}
+	prev := rune(0)
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			if prev == ' ' || prev == '\t' {
+				return false
+			}
+		case r == '\t':
+		case r == utf8.RuneError || !unicode.IsPrint(r):
+			return false
+		}
+		prev = r
+	}
+	return prev != ' ' && prev != '\t'
+}
+
+// literal writes s as a literal block indented by ind.
+func (w *writer) literal(s string, ind int) {
+	if strings.HasSuffix(s, "\n") {
+		w.str(" |\n")
+		s = s[:len(s)-1]
+	} else {
+		w.str(" |-\n")
+	}
+	for line := range strings.SplitSeq(s, "\n") {
+		if line != "" {
+			w.indent(ind)
+			w.str(line)
+		}
 		w.str("\n")
 	}
 }
@@ -241,19 +287,19 @@ func (w *writer) yamlScalar(c *codec, v reflect.Value) {
 	switch c.kind {
 	case cString:
 		w.yamlString(v.String())
-	case cTime:
-		t := v.Interface().(time.Time)
-		if t.IsZero() {
+	case cDate:
+		d := v.Interface().(tamledger.Date)
+		if d.IsZero() {
 			w.str("null")
 			return
 		}
-		w.quoted(t.UTC().Format(time.RFC3339Nano))
+		w.str(d.String())
 	default:
 		w.scalar(c, v)
 	}
 }
 
-// scalar writes the scalars that read the same in YAML and JSON.
+// scalar writes a scalar as JSON (YAML reads it the same).
 func (w *writer) scalar(c *codec, v reflect.Value) {
 	switch c.kind {
 	case cBool:
@@ -278,7 +324,7 @@ func (w *writer) scalar(c *codec, v reflect.Value) {
 			w.str("null")
 			return
 		}
-		w.str(d.String())
+		w.quoted(d.String())
 	case cTime:
 		t := v.Interface().(time.Time)
 		if t.IsZero() {

@@ -17,10 +17,12 @@ import (
 
 // Limits on YAML that would otherwise cost without bound.
 const (
-	// maxAliasNodes caps the nodes that aliases and merge keys may create in
-	// one document: a "billion laughs" needs far more, real documents far
-	// fewer.
-	maxAliasNodes = 100_000
+	// aliasBudget and aliasFactor cap the nodes that aliases and merge keys
+	// may create in one document: aliasBudget plus aliasFactor times the
+	// nodes written out. A "billion laughs" needs far more, real documents
+	// far fewer.
+	aliasBudget = 10_000
+	aliasFactor = 10
 	// maxFlowDepth and maxIndent keep the parser's recursion shallow.
 	maxFlowDepth = 64
 	maxIndent    = 512
@@ -159,7 +161,12 @@ func (y *yamlReader) parse() ErrorList {
 		return ErrorList{{Pos: Pos{File: y.r.name, Line: line, Col: col}, Msg: "bad YAML: " + msg}}
 	}
 	y.file = f
-	return nil
+	for _, dn := range f.Docs {
+		if dn.Body != nil {
+			return nil
+		}
+	}
+	return ErrorList{{Pos: Pos{File: y.r.name, Line: int(y.chunkLine), Col: 1}, Msg: "bad YAML: the parser found no document here"}}
 }
 
 // parseYAML runs goccy's parser, turning a panic in it into an error.
@@ -190,7 +197,7 @@ func yamlErrorPos(err error) (line, col int, msg string) {
 func (y *yamlReader) readChunk() (bool, error) {
 	y.chunk = y.chunk[:0]
 	y.chunkOff, y.chunkLine = y.off, y.line
-	content := false
+	content, marked := false, false
 	for {
 		var line []byte
 		var err error
@@ -218,6 +225,13 @@ func (y *yamlReader) readChunk() (bool, error) {
 			y.held = append([]byte(nil), line...)
 			break
 		}
+		if m == '-' && marked {
+			// An empty document before this one: drop it (the parser
+			// mishandles consecutive markers).
+			y.chunk = y.chunk[:0]
+			y.chunkOff, y.chunkLine = y.off, y.line
+		}
+		marked = marked || m == '-'
 		y.chunk = append(y.chunk, line...)
 		y.off += int64(len(line))
 		y.line++
@@ -357,7 +371,20 @@ type yconv struct {
 	lineOff  int32
 	anchors  map[string]ast.Node
 	inAlias  int
-	expanded int
+	aliasTk  *token.Token // the outermost alias being expanded
+	expanded int          // nodes made by aliases and merges
+	direct   int          // nodes written out
+}
+
+// expand counts a node made by an alias or a merge key.
+func (c *yconv) expand(at *token.Token) error {
+	c.expanded++
+	if limit := aliasBudget + aliasFactor*c.direct; c.expanded > limit {
+		e := c.errAt(at, "bad YAML: aliases expand to more than %d nodes (an alias bomb?); write the values out", limit)
+		e.fatal = true
+		return e
+	}
+	return nil
 }
 
 func (c *yconv) pos(tk *token.Token) (int32, int32) {
@@ -375,12 +402,11 @@ func (c *yconv) errAt(tk *token.Token, format string, args ...any) *convError {
 // add creates a node, counting those made by aliases.
 func (c *yconv) add(k nodeKind, tk *token.Token) (int32, error) {
 	if c.inAlias > 0 {
-		c.expanded++
-		if c.expanded > maxAliasNodes {
-			e := c.errAt(tk, "bad YAML: aliases expand to more than %d nodes (an alias bomb?); write the values out", maxAliasNodes)
-			e.fatal = true
-			return -1, e
+		if err := c.expand(c.aliasTk); err != nil {
+			return -1, err
 		}
+	} else {
+		c.direct++
 	}
 	line, col := c.pos(tk)
 	return c.t.add(k, line, col), nil
@@ -470,6 +496,9 @@ func (c *yconv) node(n ast.Node, depth int) (int32, error) {
 		if !ok {
 			return -1, c.errAt(v.Start, "bad YAML: unknown alias *%s (define &%s before it)", name, name)
 		}
+		if c.inAlias == 0 {
+			c.aliasTk = v.Start
+		}
 		c.inAlias++
 		i, err := c.node(target, depth+1)
 		c.inAlias--
@@ -512,6 +541,7 @@ func (c *yconv) node(n ast.Node, depth int) (int32, error) {
 // the mappings named by << keys (explicit keys win).
 func (c *yconv) members(m int32, values []*ast.MappingValueNode, depth int) error {
 	var merges []int32
+	var mergeTk *token.Token
 	for _, mv := range values {
 		if mv == nil {
 			continue
@@ -531,6 +561,7 @@ func (c *yconv) members(m int32, values []*ast.MappingValueNode, depth int) erro
 		}
 		if merge {
 			merges = append(merges, val)
+			mergeTk = ktk
 			continue
 		}
 		kline, kcol := c.pos(ktk)
@@ -555,11 +586,8 @@ func (c *yconv) members(m int32, values []*ast.MappingValueNode, depth int) erro
 				if c.t.child(m, string(c.t.nodes[ch].key)) >= 0 {
 					continue
 				}
-				c.expanded++
-				if c.expanded > maxAliasNodes {
-					cn := &c.t.nodes[ch]
-					return &convError{line: cn.line, col: cn.col, fatal: true,
-						msg: fmt.Sprintf("bad YAML: aliases expand to more than %d nodes (an alias bomb?); write the values out", maxAliasNodes)}
+				if err := c.expand(mergeTk); err != nil {
+					return err
 				}
 				cp := c.t.nodes[ch]
 				cp.next = -1
