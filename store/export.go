@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/tamledger/tamledger"
+)
+
+// rawRow is a stored record as it is in its table.
+type rawRow struct{ org, id, spec string }
+
+type rawScan struct {
+	r      rawRow
+	scoped bool
+}
+
+func (s *rawScan) dest() []any {
+	if s.scoped {
+		return []any{&s.r.org, &s.r.id, &s.r.spec}
+	}
+	return []any{&s.r.id, &s.r.spec}
+}
+
+func (s *rawScan) org() string {
+	if s.scoped {
+		return s.r.org
+	}
+	return s.r.id
+}
+
+func (s *rawScan) value() (rawRow, error) { return s.r, nil }
+
+func rawReader(tb *table) *reader[rawRow] {
+	cols := "organization, id, spec"
+	if !tb.scoped {
+		cols = "id, spec"
+	}
+	return &reader[rawRow]{
+		table: tb, cols: cols,
+		scanner: func() rowScanner[rawRow] { return &rawScan{scoped: tb.scoped} },
+	}
+}
+
+var rawReaders = func() []*reader[rawRow] {
+	r := make([]*reader[rawRow], len(tables))
+	for i, tb := range tables {
+		r[i] = rawReader(tb)
+	}
+	return r
+}()
+
+// Export calls fn with every stored record, in a stable order: price books,
+// then for each organisation (by id) the Organization and its charters,
+// engagements, recommendations, cases, events and reassignment requests,
+// each kind by id. With org set it exports that organisation and its
+// records only (no price books), and returns ENOTFOUND when it is not in
+// the store. Records have SetKey applied; their values encode to the JSON
+// that was stored. An error from fn stops the export and is returned.
+func (s *Store) Export(parent context.Context, org string, fn func(tamledger.Record) error) error {
+	if org != "" {
+		return s.exportOrg(parent, org, fn)
+	}
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	txs, err := s.snapshot(ctx, nTables-1)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+	}()
+	books, err := readAll(ctx, txs[0], rawReaders[tPriceBook], "")
+	if err != nil {
+		return err
+	}
+	for _, b := range books {
+		if err := emit(tables[tPriceBook], b, fn); err != nil {
+			return err
+		}
+	}
+	// One stream per table from Organization on; txs[k-1] reads tables[k].
+	w := &workers{cancel: cancel}
+	chans := make([]chan group[rawRow], nTables)
+	for k := tOrganization; k < nTables; k++ {
+		chans[k] = make(chan group[rawRow], groupBuffer)
+		w.run(func() error { return stream(ctx, txs[k-1], rawReaders[k], chans[k]) })
+	}
+	pend := make([]*pending[rawRow], nTables)
+	for k := tCharter; k < nTables; k++ {
+		pend[k] = &pending[rawRow]{ch: chans[k]}
+	}
+	var fnErr error
+orgs:
+	for g := range chans[tOrganization] {
+		o := g.items[0]
+		if fnErr = emit(tables[tOrganization], o, fn); fnErr != nil {
+			break
+		}
+		for k := tCharter; k < nTables; k++ {
+			for _, r := range pend[k].take(o.id) {
+				if fnErr = emit(tables[k], r, fn); fnErr != nil {
+					break orgs
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if fnErr != nil || ctx.Err() != nil {
+		cancel()
+	}
+	for k := tOrganization; k < nTables; k++ {
+		drain(chans[k])
+	}
+	err = w.wait()
+	switch {
+	case fnErr != nil:
+		return fnErr
+	case parent.Err() != nil:
+		return parent.Err()
+	}
+	return err
+}
+
+func (s *Store) exportOrg(ctx context.Context, org string, fn func(tamledger.Record) error) error {
+	if _, err := lookup(tamledger.KindCharter, org, "x"); err != nil {
+		return tamledger.Errorf(tamledger.ENOTFOUND, "organization %q is not in the store", org)
+	}
+	txs, err := s.snapshot(ctx, 1)
+	if err != nil {
+		return err
+	}
+	tx := txs[0]
+	defer tx.Rollback()
+	orgs, err := readAll(ctx, tx, rawReaders[tOrganization], " WHERE id = $1", org)
+	if err != nil {
+		return err
+	}
+	if len(orgs) == 0 {
+		return tamledger.Errorf(tamledger.ENOTFOUND, "organization %q is not in the store", org)
+	}
+	if err := emit(tables[tOrganization], orgs[0], fn); err != nil {
+		return err
+	}
+	for k := tCharter; k < nTables; k++ {
+		rows, err := readAll(ctx, tx, rawReaders[k], " WHERE organization = $1", org)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := emit(tables[k], r, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func emit(tb *table, r rawRow, fn func(tamledger.Record) error) error {
+	rec, err := decodeRecord(tb, r.org, r.id, r.spec)
+	if err != nil {
+		return err
+	}
+	return fn(rec)
+}
+
+// Get returns a stored record, with SetKey applied; ok is false when there
+// is none.
+func (s *Store) Get(ctx context.Context, kind, org, id string) (rec tamledger.Record, ok bool, err error) {
+	tb, err := lookup(kind, org, id)
+	if err != nil {
+		return rec, false, err
+	}
+	rec, _, ok, err = getRecord(ctx, s.db, s.d, tb, org, id, false)
+	return rec, ok, err
+}
+
+// Organizations returns every organisation, by id.
+func (s *Store) Organizations(ctx context.Context) ([]tamledger.Organization, error) {
+	return readOne(ctx, s, organizationReader)
+}
+
+// PriceBooks returns every price book, by effective date then id.
+func (s *Store) PriceBooks(ctx context.Context) ([]tamledger.PriceBook, error) {
+	return readOne(ctx, s, priceBookReader)
+}
+
+func readOne[T any](ctx context.Context, s *Store, r *reader[T]) ([]T, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, mapError("begin read", err, "")
+	}
+	defer tx.Rollback()
+	return readAll(ctx, tx, r, "")
+}
+
+// Counts returns the number of stored records of each kind, keyed by kind
+// (every kind is present).
+func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
+	parts := make([]string, len(tables))
+	for i, tb := range tables {
+		parts[i] = fmt.Sprintf("SELECT '%s' AS kind, count(*) AS n FROM %s", tb.kind, tb.name)
+	}
+	rows, err := s.db.QueryContext(ctx, strings.Join(parts, " UNION ALL "))
+	if err != nil {
+		return nil, mapError("count", err, "")
+	}
+	defer rows.Close()
+	counts := make(map[string]int, len(tables))
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return nil, mapError("count", err, "")
+		}
+		counts[kind] = n
+	}
+	return counts, mapError("count", rows.Err(), "")
+}
