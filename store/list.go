@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tamledger/tamledger"
+)
+
+// List returns the stored records of one kind of one organisation ("" for
+// the unscoped kinds), by id, as this transaction sees them.
+func (t *Tx) List(ctx context.Context, kind, org string) ([]tamledger.Record, error) {
+	if err := t.usable(); err != nil {
+		return nil, err
+	}
+	tb, err := lookup(kind, org, "x")
+	if err != nil {
+		return nil, err
+	}
+	query := "SELECT id, spec FROM " + tb.name
+	var args []any
+	if tb.scoped {
+		query += " WHERE organization = $1"
+		args = append(args, org)
+	}
+	rows, err := t.tx.QueryContext(ctx, query+" ORDER BY id", args...)
+	if err != nil {
+		return nil, t.fail(mapError("list "+kind, err, ""))
+	}
+	defer rows.Close()
+	var out []tamledger.Record
+	for rows.Next() {
+		var id, spec string
+		if err := rows.Scan(&id, &spec); err != nil {
+			return nil, t.fail(mapError("list "+kind, err, ""))
+		}
+		rec, err := decodeRecord(tb, org, id, spec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(mapError("list "+kind, err, ""))
+	}
+	return out, nil
+}
