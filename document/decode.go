@@ -575,11 +575,54 @@ func (d *decoder) time(i int32) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339, string(n.text))
-	if err != nil {
+	if err != nil || !rfc3339(n.text) {
 		d.failNode(i, "bad instant %q (want %s)", clip(n.text), wantTime)
 		return time.Time{}, false
 	}
-	return t.UTC(), true
+	if t = t.UTC(); t.Year() < 1 || t.Year() > 9999 {
+		d.failNode(i, "instant %q is out of range (want a year from 0001 to 9999 in UTC)", clip(n.text))
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// rfc3339 checks the shape time.Parse is lenient about:
+// YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), two digits each.
+func rfc3339(b []byte) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(b) < len(shape)+1 {
+		return false
+	}
+	for i := range len(shape) {
+		if shape[i] == 'd' && (b[i] < '0' || b[i] > '9') || shape[i] != 'd' && b[i] != shape[i] {
+			return false
+		}
+	}
+	rest := b[len(shape):]
+	if rest[0] == '.' {
+		j := 1
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if j == 1 {
+			return false
+		}
+		rest = rest[j:]
+	}
+	if len(rest) == 1 {
+		return rest[0] == 'Z'
+	}
+	return len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
+		isDigits(rest[1:3]) && isDigits(rest[4:6])
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // envelope is the top level of a document: the child of each known key.

@@ -536,6 +536,16 @@ r-1,acme,2026-03-10,tam,open,
 			},
 		},
 		{
+			name:  "strict instants",
+			input: "id,organization,severity,openedAt\nc-1,acme,low,2026-04-02T9:00:00Z\nc-2,acme,low,0001-01-01T00:00:00+01:00\nc-3,acme,low,2026-04-02t09:00:00z\nc-4,acme,low,2026-04-02T09:00:00.123+05:30\n",
+			docs:  []string{"Case/acme/c-4"},
+			errs: []string{
+				`f.csv:2:4: spec.openedAt: bad instant "2026-04-02T9:00:00Z" (want an RFC 3339 instant such as 2026-04-02T09:00:00Z)`,
+				`f.csv:3:4: spec.openedAt: instant "0001-01-01T00:00:00+01:00" is out of range (want a year from 0001 to 9999 in UTC)`,
+				`f.csv:4:4: spec.openedAt: bad instant "2026-04-02t09:00:00z" (want an RFC 3339 instant such as 2026-04-02T09:00:00Z)`,
+			},
+		},
+		{
 			name:  "byte order mark and CRLF",
 			input: "\ufeffid,organization,openedAt,severity\r\nc-1,acme,2026-04-02T09:00:00Z,low\r\n",
 			docs:  []string{"Case/acme/c-1"},
