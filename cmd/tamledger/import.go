@@ -1,0 +1,148 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/document"
+	"github.com/tamledger/tamledger/ingest"
+)
+
+func init() { register(newImportCmd) }
+
+func newImportCmd(a *app) *cobra.Command {
+	var (
+		maxBytes int64
+		dryRun   bool
+		format   string
+		quiet    bool
+	)
+	c := &cobra.Command{
+		Use:   "import FILE... | -",
+		Short: "Import documents (YAML, JSON, CSV) into the store, all or nothing",
+		Long: `Import reads tamledger documents and writes them to the store in one
+transaction: either every document of every file lands, or none does.
+
+Files may be YAML (several documents separated by ---), JSON (one document,
+several one after another, or a kind: List), or CSV for the bulk kinds
+(Engagement, Recommendation, Case: a header row of field names plus id and
+organization; lists separated by ';'). "-" reads standard input.
+
+A document is keyed by (kind, organization, id): importing the same files twice
+changes nothing, and a changed document is updated. Every error of every file
+is reported as FILE:LINE:COL: message, the exit status is 2 and the store is
+left as it was.`,
+		Example: `  tamledger import acme.yaml
+  tamledger import charter.yaml engagements.csv recommendations.csv
+  cat export.json | tamledger import -
+  tamledger import --dry-run big.csv       # validate only`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var sources []ingest.Source
+			for _, name := range args {
+				if name == "-" {
+					sources = append(sources, ingest.Source{Name: "<stdin>", Reader: a.in, Format: format})
+					continue
+				}
+				f, err := os.Open(name)
+				if err != nil {
+					return usageError(fmt.Errorf("%s: %v", name, errors.Unwrap(err)))
+				}
+				defer f.Close()
+				sources = append(sources, ingest.Source{Name: name, Reader: f, Format: format})
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			var progress func(int)
+			if !quiet && isTerminal(a.errOut) {
+				progress = func(n int) {
+					if n%50000 < 500 {
+						fmt.Fprintf(a.errOut, "\r%d documents…", n)
+					}
+				}
+			}
+			sum, err := ingest.Import(cmd.Context(), st, sources, ingest.Options{MaxBytes: maxBytes, DryRun: dryRun, Progress: progress})
+			if progress != nil {
+				fmt.Fprint(a.errOut, "\r\033[K")
+			}
+			var el document.ErrorList
+			if errors.As(err, &el) {
+				for _, e := range el {
+					fmt.Fprintln(a.errOut, e.Error())
+				}
+				fmt.Fprintf(a.errOut, "tamledger: %d error(s); nothing was imported\n", countReal(el))
+				return &exitError{exitUsage, errSilent}
+			}
+			if err != nil {
+				return err
+			}
+			if !quiet {
+				printSummary(a.out, sum, dryRun)
+			}
+			return nil
+		},
+	}
+	c.Flags().Int64Var(&maxBytes, "max-bytes", 64<<20, "refuse an input larger than this many bytes")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "validate and resolve everything, then write nothing")
+	c.Flags().StringVar(&format, "format", "", "input format when the file name does not tell: yaml, json or csv")
+	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
+	return c
+}
+
+func countReal(el document.ErrorList) int {
+	n := 0
+	for _, e := range el {
+		if !strings.HasPrefix(e.Msg, "... and ") && !strings.HasPrefix(e.Msg, "stopped after") {
+			n++
+		}
+	}
+	return n
+}
+
+func printSummary(w io.Writer, s *ingest.Summary, dryRun bool) {
+	kinds := make([]string, 0, len(s.Kinds))
+	for k := range s.Kinds {
+		kinds = append(kinds, k)
+	}
+	order := map[string]int{}
+	for i, k := range tamledger.Kinds {
+		order[k] = i
+	}
+	sort.Slice(kinds, func(i, j int) bool { return order[kinds[i]] < order[kinds[j]] })
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "KIND\tCREATED\tUPDATED\tUNCHANGED\t")
+	var t ingest.Counts
+	for _, k := range kinds {
+		c := s.Kinds[k]
+		t.Created += c.Created
+		t.Updated += c.Updated
+		t.Unchanged += c.Unchanged
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", k, c.Created, c.Updated, c.Unchanged)
+	}
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t\n", t.Created, t.Updated, t.Unchanged)
+	tw.Flush()
+	if dryRun {
+		fmt.Fprintln(w, "dry run: nothing was written")
+	}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/store"
+)
+
+// Exit codes (SPEC §7).
+const (
+	exitOK     = 0
+	exitFailed = 1 // a check failed (lint errors, ...)
+	exitUsage  = 2 // bad input or usage
+)
+
+// app is what every command shares: the global flags, the streams and the
+// logger. Commands are registered by the files that define them.
+type app struct {
+	db     string // --db DSN
+	output string // -o
+	in     io.Reader
+	out    io.Writer
+	errOut io.Writer
+	log    *slog.Logger
+}
+
+var commands []func(*app) *cobra.Command
+
+// register adds a command to the root; each command file calls it from init.
+func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
+
+// exitError carries an exit code up to run.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError makes err exit with status 2 (bad input or usage).
+func usageError(err error) error { return &exitError{exitUsage, err} }
+
+// checkFailed makes err exit with status 1 (a check failed).
+func checkFailed(err error) error { return &exitError{exitFailed, err} }
+
+// errSilent is returned by a command that already printed its errors.
+var errSilent = errors.New("")
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tamledger",
+		Short: "Hold your AWS Technical Account Manager relationship to account",
+		Long: `tamledger keeps an AWS Enterprise Support relationship as data: the TAM
+Engagement Charter as code, what happened (engagements, recommendations,
+cases, planned events), and tells you whether the charter is delivered, whether
+the TAM is proactive or reactive, what it is worth against its cost, and what
+to demand next.
+
+The store is an embedded SQLite file (tamledger.db in the working directory)
+unless --db or TAMLEDGER_DB names another file or a postgres:// DSN.`,
+		Example: `  tamledger demo                       # a generated portfolio to explore
+  tamledger import charter.yaml engagements.csv
+  tamledger scorecard --org acme
+  tamledger actions --org acme
+  tamledger roi --org acme --year 2026`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(a.in)
+	root.SetOut(a.out)
+	root.SetErr(a.errOut)
+	defaultDB := os.Getenv("TAMLEDGER_DB")
+	if defaultDB == "" {
+		defaultDB = "tamledger.db"
+	}
+	root.PersistentFlags().StringVar(&a.db, "db", defaultDB, "store: a SQLite file path or a postgres:// DSN (env TAMLEDGER_DB)")
+	root.PersistentFlags().StringVarP(&a.output, "output", "o", "table", "output format: table, json (and yaml or csv where a command says so)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
+	})
+	for _, f := range commands {
+		root.AddCommand(f(a))
+	}
+	return root
+}
+
+// run executes the CLI and returns the process exit status.
+func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+	a := &app{in: in, out: out, errOut: errOut,
+		log: slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	code := exitFailed
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	} else if isUsage(err) {
+		code = exitUsage
+	}
+	if msg := err.Error(); msg != "" && !errors.Is(err, errSilent) {
+		if c := tamledger.ErrorCode(err); c == tamledger.EINTERNAL && ee == nil && !isUsage(err) {
+			a.log.Error("command failed", "err", err)
+			fmt.Fprintln(errOut, "tamledger: internal error:", msg)
+		} else if c == tamledger.EINVALID || c == tamledger.ENOTFOUND || c == tamledger.ECONFLICT {
+			fmt.Fprintln(errOut, "tamledger:", tamledger.ErrorMessage(err))
+			if code == exitFailed && c != tamledger.ECONFLICT {
+				code = exitUsage
+			}
+		} else {
+			fmt.Fprintln(errOut, "tamledger:", msg)
+		}
+	}
+	return code
+}
+
+// isUsage recognises cobra's own argument errors.
+func isUsage(err error) bool {
+	m := err.Error()
+	return strings.HasPrefix(m, "unknown command") || strings.HasPrefix(m, "unknown flag") ||
+		strings.Contains(m, "required flag") || strings.HasPrefix(m, "accepts ") ||
+		strings.HasPrefix(m, "requires ") || strings.HasPrefix(m, "invalid argument")
+}
+
+// openStore opens the store named by --db.
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	s, err := store.Open(ctx, a.db)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", redactDSN(a.db), err)
+	}
+	return s, nil
+}
+
+// redactDSN hides a password in a postgres:// DSN so it never reaches a log
+// or a terminal.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		rest := dsn[i+3:]
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			cred := rest[:at]
+			if c := strings.Index(cred, ":"); c >= 0 {
+				return dsn[:i+3] + cred[:c] + ":xxxxx" + rest[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+// outputFormat checks -o against the formats a command supports.
+func (a *app) outputFormat(allowed ...string) (string, error) {
+	for _, f := range allowed {
+		if a.output == f {
+			return f, nil
+		}
+	}
+	return "", usageError(fmt.Errorf("unknown output format %q (want %s)", a.output, strings.Join(allowed, ", ")))
+}
+
+// parseAsOf parses --as-of, or returns today in loc when it is empty.
+func parseAsOf(s string, org *tamledger.Organization) (tamledger.Date, error) {
+	if s == "" {
+		return tamledger.Today(org.Location()), nil
+	}
+	d, err := tamledger.ParseDate(s)
+	if err != nil {
+		return tamledger.Date{}, usageError(fmt.Errorf("--as-of: %v", err))
+	}
+	return d, nil
+}
