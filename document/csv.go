@@ -58,6 +58,7 @@ var (
 	keyID           = []byte("id")
 	keyOrganization = []byte("organization")
 	keySpec         = []byte("spec")
+	keyItems        = []byte("items")
 	textAPIVersion  = []byte(tamledger.APIVersion)
 )
 

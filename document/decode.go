@@ -44,6 +44,22 @@ type codec struct {
 	names  []string // field names in order, for messages
 }
 
+// lookup returns the index of the field named key, trying from hint on
+// first: fields mostly come in the order of the type.
+func (c *codec) lookup(key []byte, hint int) (int, bool) {
+	n := len(c.fields)
+	for j := range n {
+		i := hint + j
+		if i >= n {
+			i -= n
+		}
+		if f := c.fields[i].name; len(f) == len(key) && f == string(key) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
 type field struct {
 	name      string
 	index     int
@@ -376,9 +392,11 @@ func (d *decoder) object(c *codec, i int32, v reflect.Value) {
 		return
 	}
 	var seen uint64
+	hint := 0
 	for ch := n.first; ch >= 0; ch = d.t.nodes[ch].next {
 		cn := &d.t.nodes[ch]
-		fi, ok := c.index[string(cn.key)]
+		fi, ok := c.lookup(cn.key, hint)
+		hint = fi + 1
 		d.push(cn.key)
 		switch {
 		case !ok:
@@ -555,6 +573,9 @@ func (d *decoder) date(i int32) (tamledger.Date, bool) {
 		d.typeErr(i, wantDate)
 		return tamledger.Date{}, false
 	}
+	if t, ok := parseDate(n.text); ok {
+		return t, true
+	}
 	s := string(n.text)
 	t, err := tamledger.ParseDate(s)
 	if err != nil {
@@ -584,6 +605,35 @@ func (d *decoder) time(i int32) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// parseDate is tamledger.ParseDate for the common case, without allocating:
+// YYYY-MM-DD naming a real day. It reports false for anything else, which
+// ParseDate then explains.
+func parseDate(b []byte) (tamledger.Date, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' || !isDigits(b[:4]) || !isDigits(b[5:7]) || !isDigits(b[8:]) {
+		return tamledger.Date{}, false
+	}
+	y := int(b[0]-'0')*1000 + int(b[1]-'0')*100 + int(b[2]-'0')*10 + int(b[3]-'0')
+	m := int(b[5]-'0')*10 + int(b[6]-'0')
+	day := int(b[8]-'0')*10 + int(b[9]-'0')
+	if m < 1 || m > 12 || day < 1 || day > daysIn(time.Month(m), y) {
+		return tamledger.Date{}, false
+	}
+	return tamledger.Date{Year: y, Month: time.Month(m), Day: day}, true
+}
+
+func daysIn(m time.Month, year int) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 // rfc3339 checks the shape time.Parse is lenient about:
@@ -668,13 +718,12 @@ func (d *decoder) envelopeKey(e *envelope, ch int32) {
 	*slot = ch
 }
 
-// kindOf returns the kind a document's top level names, if any.
-func (d *decoder) kindOf(root int32) string {
+// isList reports whether a document's top level says kind: List.
+func (d *decoder) isList(root int32) bool {
 	if d.t.nodes[root].kind != nMap {
-		return ""
+		return false
 	}
-	s, _ := d.t.str(d.t.child(root, "kind"))
-	return s
+	return d.t.textIs(d.t.child(root, "kind"), tamledger.KindList)
 }
 
 // checkAPI reports a missing or wrong apiVersion.
@@ -684,7 +733,7 @@ func (d *decoder) checkAPI(root, api int32) {
 		d.fail("apiVersion", rn.line, rn.col, "missing (want apiVersion: "+tamledger.APIVersion+")")
 		return
 	}
-	if s, ok := d.t.str(api); !ok || s != tamledger.APIVersion {
+	if !d.t.textIs(api, tamledger.APIVersion) {
 		n := &d.t.nodes[api]
 		d.fail("apiVersion", n.line, n.col, fmt.Sprintf("unsupported apiVersion %s (want %s)", d.describe(api), tamledger.APIVersion))
 	}
@@ -722,7 +771,7 @@ func (d *decoder) list(root int32) (int32, ErrorList) {
 			items = -1
 		case nSeq:
 		default:
-			d.push([]byte("items"))
+			d.push(keyItems)
 			d.typeErr(items, d.listNoun()+" of documents")
 			d.pop()
 			items = -1
@@ -742,7 +791,7 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 		return nil, d.result()
 	}
 	e := d.envelope(root)
-	if s, _ := t.str(e.kind); s == tamledger.KindList && inList {
+	if inList && t.textIs(e.kind, tamledger.KindList) {
 		n := &t.nodes[e.kind]
 		d.fail("kind", n.line, n.col, "a List cannot contain another List (want a document of one of the kinds: "+strings.Join(tamledger.Kinds, ", ")+")")
 		return nil, d.result()
@@ -751,9 +800,10 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 	kind := ""
 	if e.kind < 0 {
 		d.fail("kind", rn.line, rn.col, "missing (want one of: "+strings.Join(tamledger.Kinds, ", ")+")")
-	} else if s, ok := t.str(e.kind); ok && tamledger.Valid(tamledger.Kinds, s) {
-		kind = tamledger.Kinds[slices.Index(tamledger.Kinds, s)]
+	} else if k := t.kindName(e.kind); k != "" {
+		kind = k
 	} else {
+		s, ok := t.str(e.kind)
 		n := &t.nodes[e.kind]
 		switch {
 		case ok:
@@ -776,7 +826,7 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 		d.fail("spec", rn.line, rn.col, "missing (want "+d.mapNoun()+" of "+what+")")
 	} else if kind != "" {
 		val = tamledger.NewValue(kind)
-		d.push([]byte("spec"))
+		d.push(keySpec)
 		d.object(kindCodecs[kind], e.spec, reflect.ValueOf(val).Elem())
 		d.pop()
 		d.validate(root, val)
@@ -803,7 +853,7 @@ func (d *decoder) metadata(root, meta int32, kind string) (id, org string) {
 		d.fail("metadata", rn.line, rn.col, "missing (want "+d.mapNoun()+" with "+want+")")
 		return "", ""
 	}
-	d.push([]byte("metadata"))
+	d.push(keyMetadata)
 	defer d.pop()
 	mn := &t.nodes[meta]
 	if mn.kind != nMap {
@@ -846,7 +896,7 @@ func (d *decoder) metadata(root, meta int32, kind string) (id, org string) {
 		}
 		return d.str(n.text)
 	}
-	d.push([]byte("id"))
+	d.push(keyID)
 	if idNode < 0 || t.nodes[idNode].kind == nNull {
 		d.failAt(mn.line, mn.col, "missing (%s)", tamledger.IDHint)
 	} else if n := &t.nodes[idNode]; validID(n.text) && (n.kind == nString || n.kind == nPlain) {
@@ -855,7 +905,7 @@ func (d *decoder) metadata(root, meta int32, kind string) (id, org string) {
 		readID(idNode, "an id")
 	}
 	d.pop()
-	d.push([]byte("organization"))
+	d.push(keyOrganization)
 	switch {
 	case orgNode >= 0 && t.nodes[orgNode].kind != nNull && orgless:
 		n := &t.nodes[orgNode]

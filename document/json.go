@@ -630,7 +630,7 @@ func (j *jsonReader) object() (*Doc, error) {
 	}
 	s.pos++
 	j.t.nodes[root].end = s.base + int64(s.pos)
-	if j.d.kindOf(root) == tamledger.KindList {
+	if j.d.isList(root) {
 		items, errs := j.d.list(root)
 		j.state, j.next1 = jsTree, -1
 		if items >= 0 {

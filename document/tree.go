@@ -3,6 +3,8 @@ package document
 import (
 	"strconv"
 	"strings"
+
+	"github.com/tamledger/tamledger"
 )
 
 // nodeKind is the kind of a value in a parsed document.
@@ -135,6 +137,25 @@ func (t *tree) find(root int32, path string) int32 {
 		cur, rest = best, strings.TrimPrefix(rest[bestLen:], ".")
 	}
 	return cur
+}
+
+// textIs reports whether node i is a string-like scalar with text s.
+func (t *tree) textIs(i int32, s string) bool {
+	if i < 0 {
+		return false
+	}
+	n := &t.nodes[i]
+	return (n.kind == nString || n.kind == nPlain) && string(n.text) == s
+}
+
+// kindName returns the kind node i names, as the constant, or "".
+func (t *tree) kindName(i int32) string {
+	for _, k := range tamledger.Kinds {
+		if t.textIs(i, k) {
+			return k
+		}
+	}
+	return ""
 }
 
 // str returns the text of a string-like scalar node ("" for others).

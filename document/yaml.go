@@ -11,8 +11,6 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
-
-	"github.com/tamledger/tamledger"
 )
 
 // Limits on YAML that would otherwise cost without bound.
@@ -108,7 +106,7 @@ func (y *yamlReader) next() (*Doc, error) {
 				}
 				y.docLoc.raw = y.raw
 			}
-			if y.d.kindOf(root) == tamledger.KindList {
+			if y.d.isList(root) {
 				items, errs := y.d.list(root)
 				if items >= 0 {
 					y.items, y.itemIdx = y.t.nodes[items].first, 0
