@@ -817,6 +817,7 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 		d.fail("items", n.kline, n.kcol, fmt.Sprintf("unknown field \"items\" (only a List has items; %s)", "want one of: "+strings.Join(envelopeKeys, ", ")))
 	}
 	id, org := d.metadata(root, e.meta, kind)
+	var doc *Doc
 	var val any
 	if e.spec < 0 || t.nodes[e.spec].kind == nNull {
 		what := "the document's fields"
@@ -825,7 +826,7 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 		}
 		d.fail("spec", rn.line, rn.col, "missing (want "+d.mapNoun()+" of "+what+")")
 	} else if kind != "" {
-		val = tamledger.NewValue(kind)
+		doc, val = newDoc(kind)
 		d.push(keySpec)
 		d.object(kindCodecs[kind], e.spec, reflect.ValueOf(val).Elem())
 		d.pop()
@@ -834,10 +835,44 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 	if len(d.errs) > 0 {
 		return nil, d.result()
 	}
-	doc := &Doc{Record: tamledger.Record{Kind: kind, Org: org, ID: id, Value: val},
-		Pos: Pos{File: d.file, Line: int(rn.line), Col: int(rn.col)}}
+	doc.Record = tamledger.Record{Kind: kind, Org: org, ID: id, Value: val}
+	doc.Pos = Pos{File: d.file, Line: int(rn.line), Col: int(rn.col)}
 	doc.SetKey()
 	return doc, nil
+}
+
+// docOf holds a document and its value in one allocation.
+type docOf[T any] struct {
+	doc Doc
+	val T
+}
+
+// newDoc returns a new document and a new value of kind (a pointer).
+func newDoc(kind string) (*Doc, any) {
+	switch kind {
+	case tamledger.KindOrganization:
+		return alloc[tamledger.Organization]()
+	case tamledger.KindCharter:
+		return alloc[tamledger.Charter]()
+	case tamledger.KindEngagement:
+		return alloc[tamledger.Engagement]()
+	case tamledger.KindRecommendation:
+		return alloc[tamledger.Recommendation]()
+	case tamledger.KindCase:
+		return alloc[tamledger.Case]()
+	case tamledger.KindEvent:
+		return alloc[tamledger.Event]()
+	case tamledger.KindReassignmentRequest:
+		return alloc[tamledger.ReassignmentRequest]()
+	case tamledger.KindPriceBook:
+		return alloc[tamledger.PriceBook]()
+	}
+	return new(Doc), tamledger.NewValue(kind)
+}
+
+func alloc[T any]() (*Doc, any) {
+	x := new(docOf[T])
+	return &x.doc, &x.val
 }
 
 // metadata reads metadata.id and metadata.organization.
