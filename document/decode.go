@@ -916,28 +916,26 @@ func (d *decoder) metadata(root, meta int32, kind string) (id, org string) {
 		}
 		d.pop()
 	}
-	readID := func(i int32, what string) string {
+	// readID reads an id; unique ids (metadata.id) are not worth sharing.
+	readID := func(i int32, what string, share bool) string {
 		n := &t.nodes[i]
-		if n.kind == nNull {
-			return ""
-		}
-		if n.kind != nString && n.kind != nPlain {
+		switch {
+		case n.kind != nString && n.kind != nPlain:
 			d.typeErr(i, what)
-			return ""
-		}
-		if !validID(n.text) {
+		case !validID(n.text):
 			d.failNode(i, "bad id %q (%s)", clip(n.text), tamledger.IDHint)
-			return ""
+		case share:
+			return d.str(n.text)
+		default:
+			return string(n.text)
 		}
-		return d.str(n.text)
+		return ""
 	}
 	d.push(keyID)
 	if idNode < 0 || t.nodes[idNode].kind == nNull {
 		d.failAt(mn.line, mn.col, "missing (%s)", tamledger.IDHint)
-	} else if n := &t.nodes[idNode]; validID(n.text) && (n.kind == nString || n.kind == nPlain) {
-		id = string(n.text) // ids are unique: not worth sharing
 	} else {
-		readID(idNode, "an id")
+		id = readID(idNode, "an id", false)
 	}
 	d.pop()
 	d.push(keyOrganization)
@@ -950,7 +948,7 @@ func (d *decoder) metadata(root, meta int32, kind string) (id, org string) {
 			d.failAt(mn.line, mn.col, "missing (want the id of the organization this %s belongs to)", kind)
 		}
 	default:
-		org = readID(orgNode, "an organization id")
+		org = readID(orgNode, "an organization id", true)
 	}
 	d.pop()
 	return id, org

@@ -255,11 +255,7 @@ func (s *jsonScanner) literal(word string, k nodeKind, line, col int32) (int32, 
 	if err := s.delimited(); err != nil {
 		return -1, err
 	}
-	return s.scalar(k, b, line, col), nil
-}
-
-func (s *jsonScanner) scalar(k nodeKind, b []byte, line, col int32) int32 {
-	return s.t.scalar(k, b, line, col)
+	return s.t.scalar(k, b, line, col), nil
 }
 
 // delimited checks that a number or literal is not followed by more of a
