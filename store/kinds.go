@@ -249,10 +249,10 @@ func (t *table) rowsPerStatement(d *dialect) int {
 }
 
 // upsert is the statement that writes rows records of t: insert, or update
-// when the stored spec differs, and return the key and new rev of each row
-// written. With create set it only inserts (the optimistic create of
-// PutIfRev with rev 0). now is the SQL for updated_at.
-func (t *table) upsert(d *dialect, rows int, create bool, now string) string {
+// when the stored spec differs; with returning set, it returns the key and
+// new rev of each row written. With create set it only inserts (the
+// optimistic create of PutIfRev with rev 0). now is the SQL for updated_at.
+func (t *table) upsert(d *dialect, rows int, create, returning bool, now string) string {
 	var b strings.Builder
 	cols := []string{"id"}
 	if t.scoped {
@@ -286,6 +286,8 @@ func (t *table) upsert(d *dialect, rows int, create bool, now string) string {
 		}
 		fmt.Fprintf(&b, "rev = %s.rev + 1, updated_at = excluded.updated_at WHERE %s.spec <> excluded.spec", t.name, t.name)
 	}
-	fmt.Fprintf(&b, " RETURNING %s, rev", t.keyCols())
+	if returning {
+		fmt.Fprintf(&b, " RETURNING %s, rev", t.keyCols())
+	}
 	return b.String()
 }

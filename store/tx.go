@@ -36,12 +36,15 @@ type Tx struct {
 	err     error             // the first statement error
 	done    bool
 	unlock  func()
+	w       *writer         // SQLite: the background writer, once started
+	gone    map[string]bool // organisations deleted in this Tx
 }
 
 type stmtKey struct {
-	table  int
-	rows   int
-	create bool
+	table     int
+	rows      int
+	create    bool
+	returning bool
 }
 
 // Begin starts a write transaction. End it with Commit or Rollback; on
@@ -64,7 +67,7 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 	}
 	return &Tx{
 		s: s, tx: tx, now: s.d.now(time.Now()), unlock: unlock,
-		stmts: map[stmtKey]*sql.Stmt{}, known: map[string]bool{}, missing: map[string]string{},
+		stmts: map[stmtKey]*sql.Stmt{}, known: map[string]bool{}, missing: map[string]string{}, gone: map[string]bool{},
 	}, nil
 }
 
@@ -78,6 +81,9 @@ func (t *Tx) Commit() error {
 	}
 	t.done = true
 	defer t.unlock()
+	if t.w != nil {
+		t.fail(t.w.stop())
+	}
 	if t.err != nil {
 		t.tx.Rollback()
 		return fmt.Errorf("store: commit: the transaction was rolled back after an earlier error: %w", t.err)
@@ -97,6 +103,9 @@ func (t *Tx) Rollback() error {
 	}
 	t.done = true
 	defer t.unlock()
+	if t.w != nil {
+		t.w.stop()
+	}
 	err := t.tx.Rollback()
 	if errors.Is(err, sql.ErrTxDone) { // the context ended and database/sql rolled back
 		err = nil
@@ -110,13 +119,31 @@ func (t *Tx) usable() error {
 		return errTxDone
 	case t.err != nil:
 		return fmt.Errorf("store: the transaction failed earlier: %w", t.err)
+	case t.w != nil:
+		if err := t.w.error(); err != nil {
+			return t.fail(err)
+		}
+	}
+	return nil
+}
+
+// sync waits for the background writer, so that the Tx's connection is
+// free and holds every write.
+func (t *Tx) sync() error {
+	if err := t.usable(); err != nil {
+		return err
+	}
+	if t.w != nil {
+		if err := t.w.flush(); err != nil {
+			return t.fail(err)
+		}
 	}
 	return nil
 }
 
 // fail records a statement error: the Tx is unusable from now on.
 func (t *Tx) fail(err error) error {
-	if t.err == nil {
+	if t.err == nil && err != nil {
 		t.err = err
 	}
 	return err
@@ -164,12 +191,17 @@ func (t *Tx) PutBatch(ctx context.Context, recs []tamledger.Record) ([]tamledger
 		return nil, err
 	}
 	changes := make([]tamledger.Change, len(recs))
-	if err := t.write(ctx, recs, &byTable, changes, false); err != nil {
+	if t.s.d == sqliteDialect {
+		if err := t.startWriter().put(ctx, recs, &byTable, changes); err != nil {
+			return nil, t.fail(err)
+		}
+	} else if err := t.write(ctx, recs, &byTable, changes, false); err != nil {
 		return nil, err
 	}
 	for _, i := range byTable[tOrganization] {
 		t.known[recs[i].ID] = true
 		delete(t.missing, recs[i].ID)
+		delete(t.gone, recs[i].ID)
 	}
 	return changes, nil
 }
@@ -233,7 +265,15 @@ func (t *Tx) checkOrgs(ctx context.Context, recs []tamledger.Record, byTable *[n
 }
 
 func (t *Tx) queryOrgs(ctx context.Context, query string, args []any, need map[string]int32) error {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
+	q := t.tx
+	if t.s.d == sqliteDialect { // the committed state, without waiting for the writer
+		rd, err := t.startWriter().reader(ctx)
+		if err != nil {
+			return err
+		}
+		q = rd
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -242,6 +282,9 @@ func (t *Tx) queryOrgs(ctx context.Context, query string, args []any, need map[s
 		var o string
 		if err := rows.Scan(&o); err != nil {
 			return err
+		}
+		if t.gone[o] {
+			continue
 		}
 		t.known[o] = true
 		delete(need, o)
@@ -415,13 +458,13 @@ func (t *Tx) exec(ctx context.Context, c *chunk, changes []tamledger.Change, cre
 		return c.err
 	}
 	tb := tables[c.table]
-	stmt, err := t.stmt(ctx, c.table, len(c.idx), create)
+	stmt, err := t.stmt(ctx, stmtKey{table: c.table, rows: len(c.idx), create: create, returning: true})
 	if err != nil {
 		return t.fail(mapError("prepare "+tb.name, err, ""))
 	}
 	rows, err := stmt.QueryContext(ctx, c.args...)
 	if err != nil {
-		return t.fail(mapError("write "+tb.name, err, t.fkMessage(c)))
+		return t.fail(mapError("write "+tb.name, err, t.fkMessage(c.table)))
 	}
 	defer rows.Close()
 	var key recKey
@@ -445,21 +488,22 @@ func (t *Tx) exec(ctx context.Context, c *chunk, changes []tamledger.Change, cre
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return t.fail(mapError("write "+tb.name, err, t.fkMessage(c)))
+		return t.fail(mapError("write "+tb.name, err, t.fkMessage(c.table)))
 	}
 	return nil
 }
 
-func (t *Tx) fkMessage(c *chunk) string {
-	return fmt.Sprintf("a %s belongs to an organization that is not in the store (was it deleted concurrently?); import the Organization first", tables[c.table].kind)
+func (t *Tx) fkMessage(table int) string {
+	return fmt.Sprintf("a %s belongs to an organization that is not in the store (was it deleted concurrently?); import the Organization first", tables[table].kind)
 }
 
-func (t *Tx) stmt(ctx context.Context, table, rows int, create bool) (*sql.Stmt, error) {
-	k := stmtKey{table, rows, create}
+// stmt is the Tx's prepared upsert for k. On SQLite it is called by the
+// writer goroutine, or by the caller's once the writer is idle.
+func (t *Tx) stmt(ctx context.Context, k stmtKey) (*sql.Stmt, error) {
 	if st := t.stmts[k]; st != nil {
 		return st, nil
 	}
-	st, err := t.tx.PrepareContext(ctx, tables[table].upsert(t.s.d, rows, create, t.now))
+	st, err := t.tx.PrepareContext(ctx, tables[k.table].upsert(t.s.d, k.rows, k.create, k.returning, t.now))
 	if err != nil {
 		return nil, err
 	}
@@ -476,7 +520,7 @@ func (t *Tx) Get(ctx context.Context, kind, org, id string) (rec tamledger.Recor
 
 // GetRev is Get that also returns the record's rev, for PutIfRev.
 func (t *Tx) GetRev(ctx context.Context, kind, org, id string) (rec tamledger.Record, rev int64, ok bool, err error) {
-	if err := t.usable(); err != nil {
+	if err := t.sync(); err != nil {
 		return rec, 0, false, err
 	}
 	tb, err := lookup(kind, org, id)
@@ -526,7 +570,7 @@ func decodeRecord(tb *table, org, id, spec string) (tamledger.Record, error) {
 // if there is no such record yet), and returns ECONFLICT otherwise, saying
 // whether the record was changed, deleted or created in the meantime.
 func (t *Tx) PutIfRev(ctx context.Context, rec tamledger.Record, rev int64) (tamledger.Change, error) {
-	if err := t.usable(); err != nil {
+	if err := t.sync(); err != nil {
 		return tamledger.Unchanged, err
 	}
 	tb, err := check(rec)
@@ -565,6 +609,10 @@ func (t *Tx) PutIfRev(ctx context.Context, rec tamledger.Record, rev int64) (tam
 	if tb.kind == tamledger.KindOrganization {
 		t.known[rec.ID] = true
 		delete(t.missing, rec.ID)
+		delete(t.gone, rec.ID)
+	}
+	if t.w != nil {
+		t.w.remember(tb.pos, rec.Org, rec.ID, rec.Value)
 	}
 	return changes[0], nil
 }
@@ -572,7 +620,7 @@ func (t *Tx) PutIfRev(ctx context.Context, rec tamledger.Record, rev int64) (tam
 // Delete deletes a record. It returns ENOTFOUND when there is none, and
 // EINVALID for an organisation that still has records.
 func (t *Tx) Delete(ctx context.Context, kind, org, id string) error {
-	if err := t.usable(); err != nil {
+	if err := t.sync(); err != nil {
 		return err
 	}
 	tb, err := lookup(kind, org, id)
@@ -616,6 +664,10 @@ func (t *Tx) Delete(ctx context.Context, kind, org, id string) error {
 	}
 	if tb.kind == tamledger.KindOrganization {
 		delete(t.known, id)
+		t.gone[id] = true
+	}
+	if t.w != nil {
+		t.w.forget(tb.pos, org, id)
 	}
 	if n == 0 {
 		return tamledger.Errorf(tamledger.ENOTFOUND, "%s is not in the store", what)
