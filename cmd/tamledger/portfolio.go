@@ -101,11 +101,18 @@ func writePortfolio(w io.Writer, rows []score.PortfolioRow) error {
 		when = fmt.Sprintf("as of today in each organisation's time zone (%s to %s)", first, last)
 	}
 	fmt.Fprintf(&b, "Portfolio %s: %d organisation%s, worst first\n\n", when, len(rows), plural(len(rows)))
-	line := func(org, name, health, adherence, proactive, escalation, critical, high string) {
-		s := fmt.Sprintf("%-14s  %-18s  %-13s  %9s  %9s  %10s  %8s  %4s", clip(org, 14), clip(name, 18), health, adherence, proactive, escalation, critical, high)
+	idWidth := len("ORGANIZATION")
+	for _, r := range rows {
+		idWidth = max(idWidth, len([]rune(r.Organization)))
+	}
+	idWidth = min(idWidth, 24)
+	nameWidth := tableWidth - 65 - idWidth // the other columns take 65
+	line := func(org, name, health, adherence, proactive, response, critical, high string) {
+		s := fmt.Sprintf("%-*s  %-*s  %-13s  %9s  %9s  %8s  %8s  %4s", idWidth, clip(org, idWidth), nameWidth, clip(name, nameWidth),
+			health, adherence, proactive, response, critical, high)
 		b.WriteString(strings.TrimRight(s, " ") + "\n")
 	}
-	line("ORGANIZATION", "NAME", "HEALTH", "ADHERENCE", "PROACTIVE", "ESCALATION", "CRITICAL", "HIGH")
+	line("ORGANIZATION", "NAME", "HEALTH", "ADHERENCE", "PROACTIVE", "RESPONSE", "CRITICAL", "HIGH")
 	for _, r := range rows {
 		health := "–"
 		if r.Score != nil {

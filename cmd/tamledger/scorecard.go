@@ -129,7 +129,7 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 				row("  "+*s.Workload, "", "", "", "", "", "", periodStrip(s.Periods, ob.Cadence, stripWidth))
 			}
 		}
-		b.WriteString("\n● met  ◐ late (within the grace days)  ✗ missed  · due\n" +
+		b.WriteString("\n● met  ◐ late (within the grace days)  ✗ missed  · due  | periods left out by a charter change\n" +
 			"Adherence and counts cover the periods that ended in the trailing year; – means none did.\n")
 	}
 
@@ -170,27 +170,32 @@ var componentTitle = map[string]string{
 }
 
 // periodStrip is "label ● ◐ ✗ ·" for the latest periods that fit in width:
-// the first shown period's label, then one symbol per period; "…" when
-// earlier periods are left out.
+// the first shown period's label, then one symbol per period, "|" where a
+// charter change left periods out; "… " in front when earlier periods are
+// cut off.
 func periodStrip(ps []score.Period, cadence string, width int) string {
 	if len(ps) == 0 {
 		return "(no period yet)"
 	}
-	label := len(periodLabel(ps[0].Start, cadence))
-	k, first := (width-label)/2, 0
-	if len(ps) > k {
-		k = max((width-label-2)/2, 1) // room for "… "
-		first = len(ps) - k
+	render := func(first int) string {
+		var b strings.Builder
+		if first > 0 {
+			b.WriteString("… ")
+		}
+		b.WriteString(periodLabel(ps[first].Start, cadence))
+		for i := first; i < len(ps); i++ {
+			if i > first && ps[i].Start != ps[i-1].End.AddDays(1) {
+				b.WriteString(" |")
+			}
+			b.WriteString(" " + periodSymbol[ps[i].Status])
+		}
+		return b.String()
 	}
-	syms := make([]string, 0, len(ps)-first)
-	for _, p := range ps[first:] {
-		syms = append(syms, periodSymbol[p.Status])
+	first := len(ps) - 1
+	for first > 0 && len([]rune(render(first-1))) <= width {
+		first--
 	}
-	prefix := ""
-	if first > 0 {
-		prefix = "… "
-	}
-	return prefix + periodLabel(ps[first].Start, cadence) + " " + strings.Join(syms, " ")
+	return render(first)
 }
 
 // periodLabel names the period starting on d: 2026-03, 2026-Q1, 2026-H2, 2026.
