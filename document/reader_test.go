@@ -722,27 +722,33 @@ func TestLocate(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	t.Run("too large", func(t *testing.T) {
-		big := strings.Repeat(engagementYAML+"---\n", 100)
-		for _, in := range []io.Reader{strings.NewReader(big), io.MultiReader(strings.NewReader(big))} {
-			docs, errs := func() ([]*document.Doc, []string) {
-				r := document.NewReader("big.yaml", in, document.Options{MaxBytes: 1 << 10})
-				var docs []*document.Doc
-				var errs []string
-				for {
-					d, err := r.Next()
-					if err == io.EOF {
-						return docs, errs
+		inputs := map[string]string{
+			"big.yaml": strings.Repeat(engagementYAML+"---\n", 100),
+			"big.json": strings.Repeat(`{"apiVersion": "tamledger/v1", "kind": "Case", "metadata": {"id": "c-1", "organization": "acme"}, "spec": {"severity": "low", "openedAt": "2026-04-02T09:00:00Z"}}`+"\n", 100),
+			"big.csv":  "id,organization,severity,openedAt\n" + strings.Repeat("c-1,acme,low,2026-04-02T09:00:00Z\n", 100),
+		}
+		for name, big := range inputs {
+			for _, in := range []io.Reader{strings.NewReader(big), io.MultiReader(strings.NewReader(big))} {
+				docs, errs := func() ([]*document.Doc, []string) {
+					r := document.NewReader(name, in, document.Options{MaxBytes: 1 << 10})
+					var docs []*document.Doc
+					var errs []string
+					for {
+						d, err := r.Next()
+						if err == io.EOF {
+							return docs, errs
+						}
+						if err != nil {
+							errs = append(errs, err.Error())
+							continue
+						}
+						docs = append(docs, d)
 					}
-					if err != nil {
-						errs = append(errs, err.Error())
-						continue
-					}
-					docs = append(docs, d)
+				}()
+				checkErrs(t, errs, []string{name + ": input is larger than the limit of 1 KiB (1024 bytes) (raise the limit, e.g. with --max-bytes, or split the input)"})
+				if len(docs) > 10 {
+					t.Errorf("read %d documents past the limit", len(docs))
 				}
-			}()
-			checkErrs(t, errs, []string{"big.yaml: input is larger than the limit of 1 KiB (1024 bytes) (raise the limit, e.g. with --max-bytes, or split the input)"})
-			if len(docs) > 10 {
-				t.Errorf("read %d documents past the limit", len(docs))
 			}
 		}
 	})
