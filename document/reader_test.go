@@ -746,8 +746,8 @@ func TestLimits(t *testing.T) {
 					}
 				}()
 				checkErrs(t, errs, []string{name + ": input is larger than the limit of 1 KiB (1024 bytes) (raise the limit, e.g. with --max-bytes, or split the input)"})
-				if len(docs) > 10 {
-					t.Errorf("read %d documents past the limit", len(docs))
+				if _, seekable := in.(*strings.Reader); seekable && len(docs) > 0 {
+					t.Errorf("%s: read %d documents of an input known to be too large", name, len(docs))
 				}
 			}
 		}
