@@ -186,7 +186,7 @@ func actions(l *tamledger.Ledger, asOf tamledger.Date, card *Card) []Action {
 	// reassignment-suggested
 	unresolved := false
 	for _, r := range l.Reassignments {
-		if !r.RequestedOn.After(asOf) && !happened(r.ResolvedOn, asOf) {
+		if r.ResolvedOn == nil {
 			unresolved = true
 		}
 	}
@@ -200,7 +200,7 @@ func actions(l *tamledger.Ledger, asOf tamledger.Date, card *Card) []Action {
 
 	// reassignment-escalate
 	for _, r := range l.Reassignments {
-		if asOf.Before(r.RequestedOn.AddDays(30)) || happened(r.AcknowledgedOn, asOf) || happened(r.ResolvedOn, asOf) || happened(r.EscalatedOn, asOf) {
+		if asOf.Before(r.RequestedOn.AddDays(30)) || r.AcknowledgedOn != nil || r.ResolvedOn != nil || r.EscalatedOn != nil {
 			continue
 		}
 		add(ReassignmentEscalate, r.ID, "Escalate reassignment request %s to AWS account leadership: it was made on %s, %s ago, and has been neither acknowledged nor resolved within 30 days.",

@@ -353,10 +353,11 @@ func charterAdherenceOver(obs []Obligation, w Window) *big.Rat {
 
 // responsiveness counts the cases opened in the window (their date in the
 // organisation's time zone) whose severity has a response target in the
-// charter in force on that date. A case counts once its outcome is known by
-// the end of asOf: the TAM engaged by then (within target when
-// tamEngagedAt − openedAt ≤ tamResponseHours), or the target passed before
-// then without a TAM (a miss). The others are pending and not counted.
+// charter in force on that date, as SPEC §4 reads: every such case counts,
+// and it is within target when it has a tamEngagedAt and tamEngagedAt −
+// openedAt ≤ tamResponseHours. A case with no TAM engagement recorded is a
+// miss. pending counts those of them whose target had not yet passed at the
+// end of asOf, so a reader can see why a fresh case drags the ratio down.
 func responsiveness(l *tamledger.Ledger, org *tamledger.Organization, charters []tamledger.Charter, w Window) (counted, within, pending int) {
 	loc := org.Location()
 	endOfAsOf := time.Date(w.To.Year, w.To.Month, w.To.Day+1, 0, 0, 0, 0, loc)
@@ -374,16 +375,14 @@ func responsiveness(l *tamledger.Ledger, org *tamledger.Organization, charters [
 			continue
 		}
 		limit := time.Duration(math.Round(hours * float64(time.Hour)))
+		counted++
 		switch {
-		case k.TAMEngagedAt != nil && k.TAMEngagedAt.Before(endOfAsOf):
-			counted++
+		case k.TAMEngagedAt != nil:
 			if k.TAMEngagedAt.Sub(k.OpenedAt) <= limit {
 				within++
 			}
-		case k.OpenedAt.Add(limit).Before(endOfAsOf):
-			counted++ // the target passed with no TAM: a miss
-		default:
-			pending++
+		case !k.OpenedAt.Add(limit).Before(endOfAsOf):
+			pending++ // no TAM yet, target not passed: a miss all the same
 		}
 	}
 	return counted, within, pending

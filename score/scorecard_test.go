@@ -563,17 +563,17 @@ func TestEscalationResponsiveness(t *testing.T) {
 			asOf:     "2026-06-30", want: fp(0), counted: 1,
 		},
 		{
-			name:     "no TAM and the target ends after asOf: pending, not counted",
+			name:     "no TAM recorded is a miss, even while the target lasts (marked pending)",
 			charters: []tamledger.Charter{paths(charter("c", "2026-01-01"), urgent4h)},
 			cases:    []tamledger.Case{kase("k1", "urgent", "2026-06-30T20:00:00Z", "")},
-			asOf:     "2026-06-30", want: nil, pending: 1,
+			asOf:     "2026-06-30", want: fp(0), counted: 1, pending: 1,
 		},
 		{
-			name:     "TAM engaged after asOf is not known yet: pending while the target lasts",
+			name:     "a recorded tamEngagedAt counts as recorded, even after asOf",
 			charters: []tamledger.Charter{paths(charter("c", "2026-01-01"), urgent4h)},
 			cases: []tamledger.Case{kase("k1", "urgent", "2026-06-30T22:00:00Z", "2026-07-01T00:30:00Z"),
 				kase("k2", "urgent", "2026-06-30T08:00:00Z", "2026-07-01T08:00:00Z")},
-			asOf: "2026-06-30", want: fp(0), counted: 1, pending: 1,
+			asOf: "2026-06-30", want: fp(0.5), counted: 2, within: 1,
 		},
 	}
 	for _, tt := range tests {
