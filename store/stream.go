@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Streams: one query per kind over all organisations, ordered by
+// (organization, id), read by a goroutine each and merged by organisation
+// (Export).
+
+// group is one organisation's rows of one kind.
+type group[T any] struct {
+	org   string
+	items []T
+}
+
+// stream runs r's query for all organisations on tx and sends each
+// organisation's values, ordered, to out, which it closes.
+func stream[T any](ctx context.Context, tx *sql.Tx, r *reader[T], out chan<- group[T]) error {
+	defer close(out)
+	rows, err := tx.QueryContext(ctx, r.query(""))
+	if err != nil {
+		return mapError("read "+r.table.name, err, "")
+	}
+	defer rows.Close()
+	sc := r.scanner()
+	dest := sc.dest()
+	var cur group[T]
+	send := func() error {
+		if r.compare != nil {
+			slices.SortFunc(cur.items, func(a, b T) int { return r.compare(&a, &b) })
+		}
+		select {
+		case out <- cur:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return mapError("read "+r.table.name, err, "")
+		}
+		if o := sc.org(); o != cur.org {
+			if cur.items != nil {
+				if err := send(); err != nil {
+					return err
+				}
+			}
+			cur = group[T]{org: o, items: make([]T, 0, 8)}
+		}
+		v, err := sc.value()
+		if err != nil {
+			return err
+		}
+		cur.items = append(cur.items, v)
+	}
+	if err := rows.Err(); err != nil {
+		return mapError("read "+r.table.name, err, "")
+	}
+	if cur.items != nil {
+		return send()
+	}
+	return nil
+}
+
+// pending is the merge side of a stream.
+type pending[T any] struct {
+	ch   <-chan group[T]
+	head group[T]
+	has  bool
+}
+
+// take returns the values of org, which must come after the organisations
+// asked for before.
+func (p *pending[T]) take(org string) []T {
+	for {
+		if !p.has {
+			g, ok := <-p.ch
+			if !ok {
+				return nil
+			}
+			p.head, p.has = g, true
+		}
+		switch c := strings.Compare(p.head.org, org); {
+		case c == 0:
+			p.has = false
+			return p.head.items
+		case c > 0:
+			return nil
+		default: // rows of an organisation that is not there: foreign keys forbid it
+			p.has = false
+		}
+	}
+}
+
+// workers runs goroutines and keeps the first error, which cancels the
+// rest.
+type workers struct {
+	wg     sync.WaitGroup
+	once   sync.Once
+	err    error
+	cancel context.CancelFunc
+}
+
+func (w *workers) run(f func() error) {
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		if err := f(); err != nil {
+			w.once.Do(func() {
+				w.err = err
+				w.cancel()
+			})
+		}
+	}()
+}
+
+func (w *workers) wait() error {
+	w.wg.Wait()
+	return w.err
+}
+
+const groupBuffer = 64
+
+// drain reads ch until its writer closes it.
+func drain[T any](ch <-chan T) {
+	for range ch {
+	}
+}
