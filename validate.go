@@ -8,11 +8,25 @@ import (
 	"time"
 )
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,127}$`)
+var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // ValidID reports whether s is a valid metadata id (also used for workload
 // and obligation ids): [a-z0-9][a-z0-9._-]{0,127}.
-func ValidID(s string) bool { return idPattern.MatchString(s) }
+func ValidID(s string) bool {
+	if len(s) == 0 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // IDHint is the explanation added to an invalid id.
 const IDHint = "want lowercase letters, digits, '.', '_' or '-', starting with a letter or digit, at most 128 characters"
@@ -72,7 +86,7 @@ func (o *Organization) Validate() error {
 			p.Add("timezone", "unknown time zone %q (want an IANA name such as Europe/London or UTC)", o.Timezone)
 		}
 	}
-	if o.Currency != "" && !regexp.MustCompile(`^[A-Z]{3}$`).MatchString(o.Currency) {
+	if o.Currency != "" && !currencyPattern.MatchString(o.Currency) {
 		p.Add("currency", "bad currency %q (want an ISO 4217 code such as USD or EUR)", o.Currency)
 	}
 	p.enum("supportPlan", o.SupportPlan, SupportPlans, false)
@@ -176,7 +190,9 @@ func (e *Engagement) Validate() error {
 	p.enum("initiatedBy", e.InitiatedBy, Initiators, true)
 	p.enum("source", e.Source, Sources, false)
 	for i, w := range e.Workloads {
-		p.id(fmt.Sprintf("workloads[%d]", i), w)
+		if !ValidID(w) {
+			p.id(fmt.Sprintf("workloads[%d]", i), w)
+		}
 	}
 	return p.Err()
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"sort"
 
@@ -97,7 +98,8 @@ type importer struct {
 	opt     Options
 	errs    document.ErrorList
 	full    bool
-	seen    map[string]document.Pos
+	seen    map[keyHash]where // every document of this import
+	files   []string
 	orgs    map[string]*ref // organisation id → where referred to
 	wls     map[[2]string]*ref
 	engs    map[[2]string]*ref
@@ -121,7 +123,7 @@ func Import(ctx context.Context, st *store.Store, sources []Source, opt Options)
 	}
 	defer tx.Rollback()
 	im := &importer{ctx: ctx, tx: tx, opt: opt,
-		seen: map[string]document.Pos{}, orgs: map[string]*ref{},
+		seen: map[keyHash]where{}, orgs: map[string]*ref{},
 		wls: map[[2]string]*ref{}, engs: map[[2]string]*ref{},
 		eff: map[[2]string]document.Pos{}, effID: map[[2]string]string{},
 		defined: map[string]*tamledger.Organization{}}
@@ -189,13 +191,13 @@ func (im *importer) read(src Source) error {
 
 // take checks one document against the others of this import and queues it.
 func (im *importer) take(r *document.Reader, doc *document.Doc) error {
-	key := doc.Kind + "\x00" + doc.Org + "\x00" + doc.ID
+	key := hashKey(doc.Kind, doc.Org, doc.ID)
 	if prev, dup := im.seen[key]; dup {
 		im.fail(document.Error{Pos: doc.Pos, Msg: fmt.Sprintf("duplicate %s %q%s: already defined at %s (give each document once per import)",
-			doc.Kind, doc.ID, inOrg(doc.Org), prev)})
+			doc.Kind, doc.ID, inOrg(doc.Org), im.pos(prev))})
 		return nil
 	}
-	im.seen[key] = doc.Pos
+	im.seen[key] = im.where(doc.Pos)
 	loc := func(path string) document.Pos { return r.Locate(doc, path) }
 	if doc.Org != "" {
 		im.refer(im.orgs, doc.Org, "metadata.organization", loc)
@@ -313,7 +315,7 @@ func (im *importer) resolve() error {
 		if orgs[k[0]] == nil {
 			continue
 		}
-		if _, ok := im.seen[tamledger.KindEngagement+"\x00"+k[0]+"\x00"+k[1]]; ok {
+		if _, ok := im.seen[hashKey(tamledger.KindEngagement, k[0], k[1])]; ok {
 			continue
 		}
 		_, ok, err := im.tx.Get(im.ctx, tamledger.KindEngagement, k[0], k[1])
@@ -335,7 +337,7 @@ func (im *importer) resolve() error {
 		}
 		for _, rec := range recs {
 			c := rec.Value.(*tamledger.Charter)
-			if _, again := im.seen[tamledger.KindCharter+"\x00"+k[0]+"\x00"+rec.ID]; again {
+			if _, again := im.seen[hashKey(tamledger.KindCharter, k[0], rec.ID)]; again {
 				continue // this import redefines it; its new effective date was checked above
 			}
 			if c.Effective.String() == k[1] && rec.ID != im.effID[k] {
@@ -397,4 +399,42 @@ func sortedEff(m map[[2]string]document.Pos) [][2]string {
 	}
 	sort.Slice(k, func(i, j int) bool { return k[i][0]+"\x00"+k[i][1] < k[j][0]+"\x00"+k[j][1] })
 	return k
+}
+
+// keyHash is a 128-bit hash of a document's key: a million documents keep
+// 16 bytes each instead of their key strings, with a chance of a false
+// "duplicate" far below one in 10^20.
+type keyHash [2]uint64
+
+var seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func hashKey(kind, org, id string) keyHash {
+	var k keyHash
+	for i, seed := range seeds {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		h.WriteString(kind)
+		h.WriteByte(0)
+		h.WriteString(org)
+		h.WriteByte(0)
+		h.WriteString(id)
+		k[i] = h.Sum64()
+	}
+	return k
+}
+
+// where is a document's start, packed: file index, line and column.
+type where struct {
+	file, line, col uint32
+}
+
+func (im *importer) where(p document.Pos) where {
+	if n := len(im.files); n == 0 || im.files[n-1] != p.File {
+		im.files = append(im.files, p.File)
+	}
+	return where{uint32(len(im.files) - 1), uint32(p.Line), uint32(p.Col)}
+}
+
+func (im *importer) pos(w where) document.Pos {
+	return document.Pos{File: im.files[w.file], Line: int(w.line), Col: int(w.col)}
 }
