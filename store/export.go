@@ -31,7 +31,10 @@ func (s *rawScan) org() string {
 	return s.r.id
 }
 
-func (s *rawScan) value() (rawRow, error) { return s.r, nil }
+func (s *rawScan) fill(v *rawRow) error {
+	*v = s.r
+	return nil
+}
 
 func rawReader(tb *table) *reader[rawRow] {
 	cols := "organization, id, spec"

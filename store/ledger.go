@@ -3,8 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"os"
 	"runtime"
-	"slices"
+	"strconv"
 
 	"github.com/tamledger/tamledger"
 )
@@ -88,45 +89,47 @@ func readInto[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string
 	defer rows.Close()
 	sc := r.scanner()
 	dest := sc.dest()
-	var all []T
-	type span struct {
-		org        string
-		start, end int
+	// Values go into arenas of arenaItems; an organisation's values are
+	// contiguous (moved to a new arena when one fills up mid-way).
+	const arenaItems = 2048
+	var arena []T
+	org, start := "", 0
+	i := 0 // ledger of org
+	finish := func() {
+		for i < len(ls) && ls[i].Org.ID < org {
+			i++
+		}
+		if i < len(ls) && ls[i].Org.ID == org { // else rows of a missing organisation: foreign keys forbid it
+			items := arena[start:len(arena):len(arena)]
+			r.sort(items)
+			*field(ls[i]) = items
+		}
 	}
-	var spans []span
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return mapError("read "+r.table.name, err, "")
 		}
-		v, err := sc.value()
-		if err != nil {
+		if o := sc.org(); o != org {
+			if len(arena) > start {
+				finish()
+			}
+			org, start = o, len(arena)
+		}
+		if len(arena) == cap(arena) {
+			part := arena[start:]
+			arena = append(make([]T, 0, max(arenaItems, 2*len(part))), part...)
+			start = 0
+		}
+		arena = arena[:len(arena)+1]
+		if err := sc.fill(&arena[len(arena)-1]); err != nil {
 			return err
 		}
-		if o := sc.org(); len(spans) == 0 || spans[len(spans)-1].org != o {
-			spans = append(spans, span{org: o, start: len(all)})
-		}
-		all = append(all, v)
-		spans[len(spans)-1].end = len(all)
 	}
 	if err := rows.Err(); err != nil {
 		return mapError("read "+r.table.name, err, "")
 	}
-	i := 0
-	for _, sp := range spans {
-		for i < len(ls) && ls[i].Org.ID < sp.org {
-			i++
-		}
-		if i == len(ls) {
-			break
-		}
-		if ls[i].Org.ID != sp.org {
-			continue // rows of an organisation that is not there: foreign keys forbid it
-		}
-		items := all[sp.start:sp.end:sp.end]
-		if r.compare != nil && !slices.IsSortedFunc(items, func(a, b T) int { return r.compare(&a, &b) }) {
-			slices.SortStableFunc(items, func(a, b T) int { return r.compare(&a, &b) })
-		}
-		*field(ls[i]) = items
+	if len(arena) > start {
+		finish()
 	}
 	return nil
 }
@@ -187,7 +190,12 @@ func (s *Store) ranges(ctx context.Context, tx *sql.Tx, workers int) ([]orgRange
 	return rs, nil
 }
 
-func readWorkers() int { return min(max(runtime.GOMAXPROCS(0), 1), 8) }
+func readWorkers() int {
+	if n, err := strconv.Atoi(os.Getenv("XWORKERS")); err == nil {
+		return n
+	}
+	return min(max(runtime.GOMAXPROCS(0), 1), 8)
+}
 
 // EachLedger calls fn with the ledger of every organisation, in id order,
 // all read from one snapshot of the database, as Ledger would return them.

@@ -6,7 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
+	"sort"
 	"strings"
 
 	"github.com/tamledger/tamledger"
@@ -23,7 +23,7 @@ import (
 type rowScanner[T any] interface {
 	dest() []any
 	org() string
-	value() (T, error)
+	fill(v *T) error // sets *v, which may hold an earlier row's value
 }
 
 // reader is how one kind is read.
@@ -33,6 +33,28 @@ type reader[T any] struct {
 	scanner func() rowScanner[T]
 	compare func(a, b *T) int // the order within a ledger
 }
+
+// sort puts items in r's order, stably; items usually arrive in it.
+func (r *reader[T]) sort(items []T) {
+	if r.compare == nil {
+		return
+	}
+	for i := 1; i < len(items); i++ {
+		if r.compare(&items[i-1], &items[i]) > 0 {
+			sort.Stable(sorter[T]{items, r.compare})
+			return
+		}
+	}
+}
+
+type sorter[T any] struct {
+	items   []T
+	compare func(a, b *T) int
+}
+
+func (s sorter[T]) Len() int           { return len(s.items) }
+func (s sorter[T]) Less(i, j int) bool { return s.compare(&s.items[i], &s.items[j]) < 0 }
+func (s sorter[T]) Swap(i, j int)      { s.items[i], s.items[j] = s.items[j], s.items[i] }
 
 func (r *reader[T]) query(where string) string {
 	order := "organization, id"
@@ -63,13 +85,14 @@ func (s *specScan[T]) org() string {
 	return s.id
 }
 
-func (s *specScan[T]) value() (T, error) {
-	var v T
-	if err := json.Unmarshal([]byte(s.spec), &v); err != nil {
-		return v, fmt.Errorf("store: %T %s: stored JSON does not decode: %w", v, describeKey(s.o, s.id), err)
+func (s *specScan[T]) fill(v *T) error {
+	var zero T
+	*v = zero
+	if err := json.Unmarshal([]byte(s.spec), v); err != nil {
+		return fmt.Errorf("store: %T %s: stored JSON does not decode: %w", zero, describeKey(s.o, s.id), err)
 	}
-	tamledger.Record{Org: s.o, ID: s.id, Value: &v}.SetKey()
-	return v, nil
+	tamledger.Record{Org: s.o, ID: s.id, Value: v}.SetKey()
+	return nil
 }
 
 func specReader[T any](tb *table, compare func(a, b *T) int) *reader[T] {
@@ -115,11 +138,12 @@ func (s *engagementScan) dest() []any {
 
 func (s *engagementScan) org() string { return s.o }
 
-func (s *engagementScan) value() (tamledger.Engagement, error) {
-	return tamledger.Engagement{
+func (s *engagementScan) fill(v *tamledger.Engagement) error {
+	*v = tamledger.Engagement{
 		ID: s.id, Org: s.o, Date: s.date.d, Service: s.service, InitiatedBy: s.initiatedBy,
 		Workloads: s.workloads.v, Attendees: s.attendees.v, Summary: s.summary.s, Source: s.source.s,
-	}, nil
+	}
+	return nil
 }
 
 var engagementReader = &reader[tamledger.Engagement]{
@@ -150,8 +174,8 @@ func (s *recommendationScan) dest() []any {
 
 func (s *recommendationScan) org() string { return s.o }
 
-func (s *recommendationScan) value() (tamledger.Recommendation, error) {
-	r := tamledger.Recommendation{
+func (s *recommendationScan) fill(r *tamledger.Recommendation) error {
+	*r = tamledger.Recommendation{
 		ID: s.id, Org: s.o, RaisedOn: s.raisedOn.d, Engagement: s.engagement.s, Origin: s.origin,
 		Pillar: s.pillar.s, Workload: s.workload.s, Title: s.title.s, Risk: s.risk.s,
 		EstimatedMonthlySavings: s.estimated.ptr(), Status: s.status, StatusReason: s.statusReason.s,
@@ -161,7 +185,7 @@ func (s *recommendationScan) value() (tamledger.Recommendation, error) {
 	if s.downtimeHours.ok || s.probability.ok {
 		r.IncidentAvoided = &tamledger.IncidentAvoided{DowntimeHours: s.downtimeHours.f, Probability: s.probability.f}
 	}
-	return r, nil
+	return nil
 }
 
 var recommendationReader = &reader[tamledger.Recommendation]{
@@ -187,11 +211,12 @@ func (s *caseScan) dest() []any {
 
 func (s *caseScan) org() string { return s.o }
 
-func (s *caseScan) value() (tamledger.Case, error) {
-	return tamledger.Case{
+func (s *caseScan) fill(v *tamledger.Case) error {
+	*v = tamledger.Case{
 		ID: s.id, Org: s.o, Severity: s.severity, Subject: s.subject.s, OpenedAt: s.opened.t,
 		TAMEngagedAt: s.tamEngaged.ptr(), ResolvedAt: s.resolved.ptr(),
-	}, nil
+	}
+	return nil
 }
 
 var caseReader = &reader[tamledger.Case]{
@@ -217,8 +242,8 @@ func readAll[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string,
 		if err := rows.Scan(dest...); err != nil {
 			return nil, mapError("read "+r.table.name, err, "")
 		}
-		v, err := sc.value()
-		if err != nil {
+		var v T
+		if err := sc.fill(&v); err != nil {
 			return nil, err
 		}
 		out = append(out, v)
@@ -226,9 +251,7 @@ func readAll[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string,
 	if err := rows.Err(); err != nil {
 		return nil, mapError("read "+r.table.name, err, "")
 	}
-	if r.compare != nil {
-		slices.SortFunc(out, func(a, b T) int { return r.compare(&a, &b) })
-	}
+	r.sort(out)
 	return out, nil
 }
 

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -31,9 +30,7 @@ func stream[T any](ctx context.Context, tx *sql.Tx, r *reader[T], out chan<- gro
 	dest := sc.dest()
 	var cur group[T]
 	send := func() error {
-		if r.compare != nil {
-			slices.SortFunc(cur.items, func(a, b T) int { return r.compare(&a, &b) })
-		}
+		r.sort(cur.items)
 		select {
 		case out <- cur:
 			return nil
@@ -53,8 +50,8 @@ func stream[T any](ctx context.Context, tx *sql.Tx, r *reader[T], out chan<- gro
 			}
 			cur = group[T]{org: o, items: make([]T, 0, 8)}
 		}
-		v, err := sc.value()
-		if err != nil {
+		var v T
+		if err := sc.fill(&v); err != nil {
 			return err
 		}
 		cur.items = append(cur.items, v)
