@@ -365,6 +365,44 @@ func TestEachLedger(t *testing.T) {
 	})
 }
 
+// More organisations than one read range holds.
+func TestEachLedgerManyOrganizations(t *testing.T) {
+	drivers(t, func(t *testing.T, s *store.Store) {
+		const n = 700
+		var recs []tamledger.Record
+		for i := range n {
+			org := fmt.Sprintf("o%04d", i)
+			recs = append(recs, tamledger.Record{Kind: tamledger.KindOrganization, ID: org, Value: &tamledger.Organization{Name: org}})
+			for j := range i % 3 {
+				recs = append(recs, tamledger.Record{Kind: tamledger.KindEngagement, Org: org, ID: fmt.Sprintf("e%d", j),
+					Value: &tamledger.Engagement{Date: tamledger.NewDate(2026, 3, 3-j), Service: "other", InitiatedBy: "tam"}})
+			}
+		}
+		put(t, s, recs...)
+		i := 0
+		err := s.EachLedger(context.Background(), func(l *tamledger.Ledger) error {
+			if want := fmt.Sprintf("o%04d", i); l.Org.ID != want {
+				return fmt.Errorf("ledger %d is %s, want %s", i, l.Org.ID, want)
+			}
+			if len(l.Engagements) != i%3 {
+				return fmt.Errorf("%s: %d engagements, want %d", l.Org.ID, len(l.Engagements), i%3)
+			}
+			if i%3 == 2 && (l.Engagements[0].ID != "e1" || cap(l.Engagements) != 2) {
+				return fmt.Errorf("%s: engagements %v (cap %d): want e1 first and a capped slice", l.Org.ID, l.Engagements, cap(l.Engagements))
+			}
+			i++
+			return nil
+		})
+		if err != nil || i != n {
+			t.Fatalf("EachLedger: %v after %d ledgers", err, i)
+		}
+		rows, err := s.ReadFloor(context.Background())
+		if err != nil || rows != len(recs) {
+			t.Errorf("ReadFloor = %d, %v; want %d", rows, err, len(recs))
+		}
+	})
+}
+
 func TestExport(t *testing.T) {
 	drivers(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
