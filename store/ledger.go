@@ -203,9 +203,7 @@ func readWorkers() int {
 // one worker per CPU (at most 8), each on its own connection, while fn
 // runs on the calling goroutine; it does not run a query per organisation.
 // fn may keep the ledger. An error from fn stops the reading and is
-// returned. On SQLite, EachLedger waits for this process's write
-// transaction to end before it starts, so do not call it while holding a
-// Tx.
+// returned. It does not wait for writers.
 func (s *Store) EachLedger(ctx context.Context, fn func(*tamledger.Ledger) error) error {
 	return eachRange(ctx, s, readRange, func(ls []*tamledger.Ledger) error {
 		for _, l := range ls {

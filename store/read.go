@@ -257,9 +257,9 @@ func readAll[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string,
 
 // snapshot begins n read-only transactions, each on its own connection,
 // that all see the same committed state. On PostgreSQL they are
-// REPEATABLE READ and share an exported snapshot. On SQLite each takes its
-// snapshot while this process's writers wait and the database's write lock
-// is held, so that no commit falls between them.
+// REPEATABLE READ and share an exported snapshot. On SQLite every write
+// transaction bumps store_generation as it commits; the readers read it
+// and start again in the rare case that a commit fell between them.
 func (s *Store) snapshot(ctx context.Context, n int) (txs []*sql.Tx, err error) {
 	defer func() {
 		if err != nil {
@@ -296,34 +296,38 @@ func (s *Store) snapshot(ctx context.Context, n int) (txs []*sql.Tx, err error) 
 		}
 		return txs, nil
 	}
-	if n == 1 { // SQLite takes the snapshot at the first read
-		tx, err := s.db.BeginTx(ctx, ro)
-		if err != nil {
-			return nil, mapError("begin read", err, "")
+	for attempt := 0; ; attempt++ {
+		var gen0 int64
+		same := true
+		for len(txs) < n {
+			tx, err := s.db.BeginTx(ctx, ro)
+			if err != nil {
+				return txs, mapError("begin read", err, "")
+			}
+			txs = append(txs, tx)
+			if n == 1 {
+				return txs, nil // SQLite takes the snapshot at the first read
+			}
+			var gen int64
+			if err := tx.QueryRowContext(ctx, "SELECT n FROM store_generation").Scan(&gen); err != nil {
+				return txs, mapError("begin read", err, "")
+			}
+			if len(txs) == 1 {
+				gen0 = gen
+			} else if gen != gen0 {
+				same = false
+				break
+			}
 		}
-		return []*sql.Tx{tx}, nil
-	}
-	select {
-	case s.wmu <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { <-s.wmu }()
-	lock, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: no other process commits now
-	if err != nil {
-		return nil, mapError("begin read", err, "")
-	}
-	defer lock.Rollback()
-	for len(txs) < n {
-		tx, err := s.db.BeginTx(ctx, ro)
-		if err != nil {
-			return txs, mapError("begin read", err, "")
+		if same {
+			return txs, nil
 		}
-		txs = append(txs, tx)
-		var x int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&x); err != nil {
-			return txs, mapError("begin read", err, "")
+		if attempt == 100 {
+			return txs, tamledger.Errorf(tamledger.ECONFLICT, "the database changes too often to read a consistent snapshot; try again")
 		}
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+		txs = txs[:0]
 	}
-	return txs, nil
 }

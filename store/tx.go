@@ -92,6 +92,12 @@ func (t *Tx) Commit() error {
 		t.tx.Rollback()
 		return err
 	}
+	if t.s.d == sqliteDialect { // for readers on several connections: see snapshot
+		if _, err := t.tx.Exec("UPDATE store_generation SET n = n + 1"); err != nil {
+			t.tx.Rollback()
+			return mapError("commit", err, "")
+		}
+	}
 	return mapError("commit", t.tx.Commit(), "a record belongs to an organization that is not in the store (was it deleted concurrently?); import the Organization too")
 }
 

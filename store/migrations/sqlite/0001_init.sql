@@ -121,3 +121,13 @@ CREATE TABLE reassignment_requests (
 ) WITHOUT ROWID;
 
 CREATE INDEX reassignment_requests_requested_on ON reassignment_requests (organization, requested_on);
+
+-- One row counting committed write transactions (SQLite only bumps it):
+-- readers that open several connections compare it to know that they all
+-- see the same state.
+CREATE TABLE store_generation (
+    id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    n  BIGINT  NOT NULL
+);
+
+INSERT INTO store_generation (id, n) VALUES (1, 0);
