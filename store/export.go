@@ -12,38 +12,21 @@ import (
 // rawRow is a stored record as it is in its table.
 type rawRow struct{ org, id, spec string }
 
-type rawScan struct {
-	r      rawRow
-	scoped bool
-}
-
-func (s *rawScan) dest() []any {
-	if s.scoped {
-		return []any{&s.r.org, &s.r.id, &s.r.spec}
-	}
-	return []any{&s.r.id, &s.r.spec}
-}
-
-func (s *rawScan) org() string {
-	if s.scoped {
-		return s.r.org
-	}
-	return s.r.id
-}
-
-func (s *rawScan) fill(v *rawRow) error {
-	*v = s.r
-	return nil
-}
-
 func rawReader(tb *table) *reader[rawRow] {
-	cols := "organization, id, spec"
+	cols, spec := "organization, id, spec", 2
 	if !tb.scoped {
-		cols = "id, spec"
+		cols, spec = "id, spec", 1
 	}
 	return &reader[rawRow]{
 		table: tb, cols: cols,
-		scanner: func() rowScanner[rawRow] { return &rawScan{scoped: tb.scoped} },
+		fill: func(r rows, key string, v *rawRow) error {
+			if tb.scoped {
+				*v = rawRow{org: key, id: r.text(1), spec: r.text(spec)}
+			} else {
+				*v = rawRow{id: key, spec: r.text(spec)}
+			}
+			return nil
+		},
 	}
 }
 

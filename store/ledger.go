@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"fmt"
 	"os"
 	"runtime"
 	"strconv"
@@ -45,9 +45,9 @@ func (r orgRange) where(col string) (string, []any) {
 }
 
 // readRange reads the ledgers of the organisations in r, by id.
-func readRange(ctx context.Context, tx *sql.Tx, r orgRange) ([]*tamledger.Ledger, error) {
+func readRange(ctx context.Context, c conn, r orgRange) ([]*tamledger.Ledger, error) {
 	where, args := r.where("id")
-	orgs, err := readAll(ctx, tx, organizationReader, where, args...)
+	orgs, err := readList(ctx, c, organizationReader, where, args...)
 	if err != nil || len(orgs) == 0 {
 		return nil, err
 	}
@@ -56,41 +56,33 @@ func readRange(ctx context.Context, tx *sql.Tx, r orgRange) ([]*tamledger.Ledger
 		ls[i] = &tamledger.Ledger{Org: &orgs[i]}
 	}
 	where, args = r.where("organization")
-	if err := readInto(ctx, tx, charterReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Charter { return &l.Charters }); err != nil {
+	if err := readInto(ctx, c, charterReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Charter { return &l.Charters }); err != nil {
 		return nil, err
 	}
-	if err := readInto(ctx, tx, engagementReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Engagement { return &l.Engagements }); err != nil {
+	if err := readInto(ctx, c, engagementReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Engagement { return &l.Engagements }); err != nil {
 		return nil, err
 	}
-	if err := readInto(ctx, tx, recommendationReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Recommendation { return &l.Recommendations }); err != nil {
+	if err := readInto(ctx, c, recommendationReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Recommendation { return &l.Recommendations }); err != nil {
 		return nil, err
 	}
-	if err := readInto(ctx, tx, caseReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Case { return &l.Cases }); err != nil {
+	if err := readInto(ctx, c, caseReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Case { return &l.Cases }); err != nil {
 		return nil, err
 	}
-	if err := readInto(ctx, tx, eventReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Event { return &l.Events }); err != nil {
+	if err := readInto(ctx, c, eventReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Event { return &l.Events }); err != nil {
 		return nil, err
 	}
-	if err := readInto(ctx, tx, reassignmentReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.ReassignmentRequest { return &l.Reassignments }); err != nil {
+	if err := readInto(ctx, c, reassignmentReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.ReassignmentRequest { return &l.Reassignments }); err != nil {
 		return nil, err
 	}
 	return ls, nil
 }
 
 // readInto reads a kind's rows for the ledgers ls (ordered by organisation
-// id) and gives each ledger its own, in the kind's order. The values of a
-// range share one array; each ledger's slice is capped, so appending to it
-// copies.
-func readInto[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string, args []any, ls []*tamledger.Ledger, field func(*tamledger.Ledger) *[]T) error {
-	rows, err := tx.QueryContext(ctx, r.query(where), args...)
-	if err != nil {
-		return mapError("read "+r.table.name, err, "")
-	}
-	defer rows.Close()
-	sc := r.scanner()
-	dest := sc.dest()
-	// Values go into arenas of arenaItems; an organisation's values are
-	// contiguous (moved to a new arena when one fills up mid-way).
+// id) and gives each ledger its own, in the kind's order. The values go
+// into arenas of arenaItems, an organisation's contiguous (moved to a new
+// arena when one fills up mid-way); each ledger's slice is capped, so
+// appending to it copies.
+func readInto[T any](ctx context.Context, c conn, r *reader[T], where string, args []any, ls []*tamledger.Ledger, field func(*tamledger.Ledger) *[]T) error {
 	const arenaItems = 2048
 	var arena []T
 	org, start := "", 0
@@ -105,15 +97,12 @@ func readInto[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string
 			*field(ls[i]) = items
 		}
 	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return mapError("read "+r.table.name, err, "")
-		}
-		if o := sc.org(); o != org {
+	err := each(ctx, c, r, where, args, func(key string) *T {
+		if key != org {
 			if len(arena) > start {
 				finish()
 			}
-			org, start = o, len(arena)
+			org, start = key, len(arena)
 		}
 		if len(arena) == cap(arena) {
 			part := arena[start:]
@@ -121,12 +110,10 @@ func readInto[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string
 			start = 0
 		}
 		arena = arena[:len(arena)+1]
-		if err := sc.fill(&arena[len(arena)-1]); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return mapError("read "+r.table.name, err, "")
+		return &arena[len(arena)-1]
+	})
+	if err != nil {
+		return err
 	}
 	if len(arena) > start {
 		finish()
@@ -146,7 +133,7 @@ func (s *Store) Ledger(ctx context.Context, org string) (*tamledger.Ledger, erro
 		return nil, err
 	}
 	defer txs[0].Rollback()
-	ls, err := readRange(ctx, txs[0], orgRange{eq: org})
+	ls, err := readRange(ctx, sqlConn{txs[0]}, orgRange{eq: org})
 	if err != nil {
 		return nil, err
 	}
@@ -158,36 +145,32 @@ func (s *Store) Ledger(ctx context.Context, org string) (*tamledger.Ledger, erro
 
 // ranges cuts the organisations into ranges of at most rangeOrgs, and into
 // at least one per worker when there are enough.
-func (s *Store) ranges(ctx context.Context, tx *sql.Tx, workers int) ([]orgRange, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM organizations ORDER BY id")
+func (s *Store) ranges(ctx context.Context, c conn, workers int) ([]orgRange, error) {
+	rs, err := c.rows(ctx, "SELECT id FROM organizations ORDER BY id")
 	if err != nil {
-		return nil, mapError("read organizations", err, "")
+		return nil, err
 	}
-	defer rows.Close()
+	defer rs.close()
 	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapError("read organizations", err, "")
-		}
-		ids = append(ids, id)
+	for rs.next() {
+		ids = append(ids, rs.text(0))
 	}
-	if err := rows.Err(); err != nil {
-		return nil, mapError("read organizations", err, "")
+	if err := rs.err(); err != nil {
+		return nil, err
 	}
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	per := min(rangeOrgs, (len(ids)+workers-1)/workers)
-	var rs []orgRange
+	var ranges []orgRange
 	for i := 0; i < len(ids); i += per {
 		r := orgRange{lo: ids[i]}
 		if i+per < len(ids) {
 			r.hi = ids[i+per]
 		}
-		rs = append(rs, r)
+		ranges = append(ranges, r)
 	}
-	return rs, nil
+	return ranges, nil
 }
 
 func readWorkers() int {
@@ -228,11 +211,11 @@ func (s *Store) ReadFloor(ctx context.Context) (rows int, err error) {
 		{caseReader.query, "organization"}, {eventReader.query, "organization"},
 		{reassignmentReader.query, "organization"},
 	}
-	read := func(ctx context.Context, tx *sql.Tx, r orgRange) (int, error) {
+	read := func(ctx context.Context, c conn, r orgRange) (int, error) {
 		n := 0
 		for _, k := range kinds {
 			where, args := r.where(k.col)
-			c, err := scanAll(ctx, tx, k.query(where), args)
+			c, err := scanAll(ctx, c, k.query(where), args)
 			if err != nil {
 				return 0, err
 			}
@@ -249,20 +232,16 @@ func (s *Store) ReadFloor(ctx context.Context) (rows int, err error) {
 
 // eachRange runs read on every organisation range, on the workers, and
 // hands the results to use in range order, on the calling goroutine.
-func eachRange[R any](parent context.Context, s *Store, read func(context.Context, *sql.Tx, orgRange) (R, error), use func(R) error) error {
+func eachRange[R any](parent context.Context, s *Store, read func(context.Context, conn, orgRange) (R, error), use func(R) error) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	n := readWorkers()
-	txs, err := s.snapshot(ctx, n)
+	conns, release, err := s.readConns(ctx, n)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, tx := range txs {
-			tx.Rollback()
-		}
-	}()
-	ranges, err := s.ranges(ctx, txs[0], n)
+	defer release()
+	ranges, err := s.ranges(ctx, conns[0], n)
 	if err != nil {
 		return err
 	}
@@ -274,7 +253,7 @@ func eachRange[R any](parent context.Context, s *Store, read func(context.Contex
 		w.run(func() error {
 			defer close(out[k])
 			for i := k; i < len(ranges); i += n {
-				res, err := read(ctx, txs[k], ranges[i])
+				res, err := read(ctx, conns[k], ranges[i])
 				if err != nil {
 					return err
 				}
@@ -313,28 +292,110 @@ func eachRange[R any](parent context.Context, s *Store, read func(context.Contex
 	return err
 }
 
-// scanAll reads every row of query into untyped values and counts them.
-func scanAll(ctx context.Context, tx *sql.Tx, query string, args []any) (int, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+// scanAll reads every row of query, fetching every column, and counts
+// the rows.
+func scanAll(ctx context.Context, c conn, query string, args []any) (int, error) {
+	rs, err := c.rows(ctx, query, args...)
 	if err != nil {
-		return 0, mapError("read", err, "")
+		return 0, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return 0, mapError("read", err, "")
-	}
-	vals := make([]any, len(cols))
-	dest := make([]any, len(cols))
-	for j := range vals {
-		dest[j] = &vals[j]
-	}
+	defer rs.close()
+	cols := rs.columns()
 	n := 0
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return 0, mapError("read", err, "")
+	for rs.next() {
+		for i := range cols {
+			rs.touch(i)
 		}
 		n++
 	}
-	return n, mapError("read", rows.Err(), "")
+	return n, rs.err()
+}
+
+// readConns returns n connections in one snapshot of the database, and
+// the function that releases them: raw connections on SQLite, read-only
+// transactions on PostgreSQL.
+func (s *Store) readConns(ctx context.Context, n int) ([]conn, func(), error) {
+	if s.raw != nil {
+		return s.rawSnapshot(ctx, n)
+	}
+	txs, err := s.snapshot(ctx, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	conns := make([]conn, n)
+	for i, tx := range txs {
+		conns[i] = sqlConn{tx}
+	}
+	return conns, func() {
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+	}, nil
+}
+
+// rawSnapshot is snapshot on raw SQLite connections.
+func (s *Store) rawSnapshot(ctx context.Context, n int) (conns []conn, release func(), err error) {
+	raws := make([]*rawConn, 0, n)
+	release = func() {
+		for _, c := range raws {
+			s.raw.put(c)
+		}
+	}
+	defer func() {
+		if err != nil {
+			release()
+		}
+	}()
+	for len(raws) < n {
+		c, err := s.raw.get()
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: open SQLite for reading: %w", err)
+		}
+		raws = append(raws, c)
+	}
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		var gen0 int64
+		same := true
+		for i, c := range raws {
+			if err := c.exec("BEGIN"); err != nil {
+				return nil, nil, fmt.Errorf("store: begin read: %w", err)
+			}
+			rs, err := c.query("SELECT n FROM store_generation")
+			if err != nil {
+				return nil, nil, fmt.Errorf("store: begin read: %w", err)
+			}
+			var gen int64
+			if rs.next() {
+				gen = rs.int(0)
+			}
+			rs.close()
+			if rs.err != nil {
+				return nil, nil, fmt.Errorf("store: begin read: %w", rs.err)
+			}
+			if i == 0 {
+				gen0 = gen
+			} else if gen != gen0 {
+				same = false
+			}
+		}
+		if same {
+			break
+		}
+		if attempt == 100 {
+			return nil, nil, tamledger.Errorf(tamledger.ECONFLICT, "the database changes too often to read a consistent snapshot; try again")
+		}
+		for _, c := range raws {
+			if err := c.exec("ROLLBACK"); err != nil {
+				return nil, nil, fmt.Errorf("store: end read: %w", err)
+			}
+		}
+	}
+	conns = make([]conn, n)
+	for i, c := range raws {
+		conns[i] = c
+	}
+	return conns, release, nil
 }

@@ -12,26 +12,27 @@ import (
 	"github.com/tamledger/tamledger"
 )
 
-// Reading ledgers. Every kind is read with one query ordered by
-// (organization, id); Ledger reads one organisation's rows, EachLedger all
-// of them, one goroutine per kind, each on its own connection, all in one
-// snapshot, merged in organisation order. The large kinds (Engagement,
-// Recommendation, Case) are built from their typed columns; the others from
-// their JSON.
-
-// rowScanner scans one row of a kind's query and builds its value.
-type rowScanner[T any] interface {
-	dest() []any
-	org() string
-	fill(v *T) error // sets *v, which may hold an earlier row's value
-}
+// How each kind is read. Every query selects the key columns first and is
+// ordered by them: (organization, id), or id for organisations and price
+// books. The large kinds (Engagement, Recommendation, Case) are built from
+// their typed columns; the others from their JSON.
 
 // reader is how one kind is read.
 type reader[T any] struct {
-	table   *table
-	cols    string // select list; the key columns first
-	scanner func() rowScanner[T]
+	table *table
+	cols  string // select list; the key columns first
+	// fill sets *v from the current row; key is column 0 (the
+	// organisation, or the id of an organisation or price book).
+	fill    func(r rows, key string, v *T) error
 	compare func(a, b *T) int // the order within a ledger
+}
+
+func (r *reader[T]) query(where string) string {
+	order := "organization, id"
+	if !r.table.scoped {
+		order = "id"
+	}
+	return "SELECT " + r.cols + " FROM " + r.table.name + where + " ORDER BY " + order
 }
 
 // sort puts items in r's order, stably; items usually arrive in it.
@@ -56,53 +57,29 @@ func (s sorter[T]) Len() int           { return len(s.items) }
 func (s sorter[T]) Less(i, j int) bool { return s.compare(&s.items[i], &s.items[j]) < 0 }
 func (s sorter[T]) Swap(i, j int)      { s.items[i], s.items[j] = s.items[j], s.items[i] }
 
-func (r *reader[T]) query(where string) string {
-	order := "organization, id"
-	if !r.table.scoped {
-		order = "id"
-	}
-	return "SELECT " + r.cols + " FROM " + r.table.name + where + " ORDER BY " + order
-}
-
-// Kinds read from their JSON spec.
-
-type specScan[T any] struct {
-	o, id, spec string
-	scoped      bool
-}
-
-func (s *specScan[T]) dest() []any {
-	if s.scoped {
-		return []any{&s.o, &s.id, &s.spec}
-	}
-	return []any{&s.id, &s.spec}
-}
-
-func (s *specScan[T]) org() string {
-	if s.scoped {
-		return s.o
-	}
-	return s.id
-}
-
-func (s *specScan[T]) fill(v *T) error {
-	var zero T
-	*v = zero
-	if err := json.Unmarshal([]byte(s.spec), v); err != nil {
-		return fmt.Errorf("store: %T %s: stored JSON does not decode: %w", zero, describeKey(s.o, s.id), err)
-	}
-	tamledger.Record{Org: s.o, ID: s.id, Value: v}.SetKey()
-	return nil
-}
-
+// specReader reads a kind from its JSON.
 func specReader[T any](tb *table, compare func(a, b *T) int) *reader[T] {
-	cols := "organization, id, spec"
+	cols, spec := "organization, id, spec", 2
 	if !tb.scoped {
-		cols = "id, spec"
+		cols, spec = "id, spec", 1
 	}
 	return &reader[T]{
 		table: tb, cols: cols, compare: compare,
-		scanner: func() rowScanner[T] { return &specScan[T]{scoped: tb.scoped} },
+		fill: func(r rows, key string, v *T) error {
+			var zero T
+			*v = zero
+			org, id := key, key
+			if tb.scoped {
+				id = r.text(1)
+			} else {
+				org = ""
+			}
+			if err := json.Unmarshal(r.bytes(spec), v); err != nil {
+				return fmt.Errorf("store: %s %s: stored JSON does not decode: %w", tb.kind, describeKey(org, id), err)
+			}
+			tamledger.Record{Org: org, ID: id, Value: v}.SetKey()
+			return nil
+		},
 	}
 }
 
@@ -122,70 +99,27 @@ var (
 	})
 )
 
-// Kinds read from their typed columns.
-
-type engagementScan struct {
-	o, id                string
-	date                 dateCol
-	service, initiatedBy string
-	workloads, attendees listCol
-	summary, source      textCol
-}
-
-func (s *engagementScan) dest() []any {
-	return []any{&s.o, &s.id, &s.date, &s.service, &s.initiatedBy, &s.workloads, &s.attendees, &s.summary, &s.source}
-}
-
-func (s *engagementScan) org() string { return s.o }
-
-func (s *engagementScan) fill(v *tamledger.Engagement) error {
-	*v = tamledger.Engagement{
-		ID: s.id, Org: s.o, Date: s.date.d, Service: s.service, InitiatedBy: s.initiatedBy,
-		Workloads: s.workloads.v, Attendees: s.attendees.v, Summary: s.summary.s, Source: s.source.s,
-	}
-	return nil
-}
-
 var engagementReader = &reader[tamledger.Engagement]{
-	table:   tables[tEngagement],
-	cols:    "organization, id, date, service, initiated_by, workloads, attendees, summary, source",
-	scanner: func() rowScanner[tamledger.Engagement] { return new(engagementScan) },
+	table: tables[tEngagement],
+	cols:  "organization, id, date, service, initiated_by, workloads, attendees, summary, source",
+	fill: func(r rows, org string, v *tamledger.Engagement) error {
+		*v = tamledger.Engagement{
+			Org: org, ID: r.text(1), Date: r.date(2), Service: r.enum(3), InitiatedBy: r.enum(4),
+			Workloads: r.list(5), Attendees: r.list(6), Summary: r.text(7), Source: r.enum(8),
+		}
+		return nil
+	},
 	compare: func(a, b *tamledger.Engagement) int {
 		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
 	},
 }
 
-type recommendationScan struct {
-	o, id                                     string
-	raisedOn, implementedOn                   dateCol
-	engagement, pillar, workload, title, risk textCol
-	origin, status                            string
-	statusReason                              textCol
-	estimated, realized, architecture         moneyCol
-	downtimeHours, probability                floatCol
-	contextualized                            bool
-}
-
-func (s *recommendationScan) dest() []any {
-	return []any{&s.o, &s.id, &s.raisedOn, &s.engagement, &s.origin, &s.pillar, &s.workload, &s.title,
-		&s.risk, &s.estimated, &s.status, &s.statusReason, &s.implementedOn, &s.realized,
-		&s.downtimeHours, &s.probability, &s.architecture, &s.contextualized}
-}
-
-func (s *recommendationScan) org() string { return s.o }
-
-func (s *recommendationScan) fill(r *tamledger.Recommendation) error {
-	*r = tamledger.Recommendation{
-		ID: s.id, Org: s.o, RaisedOn: s.raisedOn.d, Engagement: s.engagement.s, Origin: s.origin,
-		Pillar: s.pillar.s, Workload: s.workload.s, Title: s.title.s, Risk: s.risk.s,
-		EstimatedMonthlySavings: s.estimated.ptr(), Status: s.status, StatusReason: s.statusReason.s,
-		ImplementedOn: s.implementedOn.ptr(), RealizedMonthlySavings: s.realized.ptr(),
-		ArchitectureValue: s.architecture.ptr(), ContextualizedByTAM: s.contextualized,
+func optDate(r rows, i int) *tamledger.Date {
+	if r.null(i) {
+		return nil
 	}
-	if s.downtimeHours.ok || s.probability.ok {
-		r.IncidentAvoided = &tamledger.IncidentAvoided{DowntimeHours: s.downtimeHours.f, Probability: s.probability.f}
-	}
-	return nil
+	d := r.date(i)
+	return &d
 }
 
 var recommendationReader = &reader[tamledger.Recommendation]{
@@ -193,65 +127,90 @@ var recommendationReader = &reader[tamledger.Recommendation]{
 	cols: "organization, id, raised_on, engagement, origin, pillar, workload, title, risk, " +
 		"estimated_monthly_savings, status, status_reason, implemented_on, realized_monthly_savings, " +
 		"downtime_hours, probability, architecture_value, contextualized_by_tam",
-	scanner: func() rowScanner[tamledger.Recommendation] { return new(recommendationScan) },
+	fill: func(r rows, org string, v *tamledger.Recommendation) error {
+		*v = tamledger.Recommendation{
+			Org: org, ID: r.text(1), RaisedOn: r.date(2), Engagement: r.text(3), Origin: r.enum(4),
+			Pillar: r.enum(5), Workload: r.enum(6), Title: r.text(7), Risk: r.enum(8),
+			EstimatedMonthlySavings: r.money(9), Status: r.enum(10), StatusReason: r.text(11),
+			ImplementedOn: optDate(r, 12), RealizedMonthlySavings: r.money(13),
+			ArchitectureValue: r.money(16), ContextualizedByTAM: r.boolean(17),
+		}
+		hours, ok1 := r.float(14)
+		prob, ok2 := r.float(15)
+		if ok1 || ok2 {
+			v.IncidentAvoided = &tamledger.IncidentAvoided{DowntimeHours: hours, Probability: prob}
+		}
+		return nil
+	},
 	compare: func(a, b *tamledger.Recommendation) int {
 		return cmp.Or(a.RaisedOn.Compare(b.RaisedOn), strings.Compare(a.ID, b.ID))
 	},
 }
 
-type caseScan struct {
-	o, id, severity              string
-	subject                      textCol
-	opened, tamEngaged, resolved instantCol
-}
-
-func (s *caseScan) dest() []any {
-	return []any{&s.o, &s.id, &s.severity, &s.subject, &s.opened, &s.tamEngaged, &s.resolved}
-}
-
-func (s *caseScan) org() string { return s.o }
-
-func (s *caseScan) fill(v *tamledger.Case) error {
-	*v = tamledger.Case{
-		ID: s.id, Org: s.o, Severity: s.severity, Subject: s.subject.s, OpenedAt: s.opened.t,
-		TAMEngagedAt: s.tamEngaged.ptr(), ResolvedAt: s.resolved.ptr(),
-	}
-	return nil
-}
-
 var caseReader = &reader[tamledger.Case]{
-	table:   tables[tCase],
-	cols:    "organization, id, severity, subject, opened_at, tam_engaged_at, resolved_at",
-	scanner: func() rowScanner[tamledger.Case] { return new(caseScan) },
+	table: tables[tCase],
+	cols:  "organization, id, severity, subject, opened_at, tam_engaged_at, resolved_at",
+	fill: func(r rows, org string, v *tamledger.Case) error {
+		opened, _ := r.instant(4)
+		*v = tamledger.Case{Org: org, ID: r.text(1), Severity: r.enum(2), Subject: r.text(3), OpenedAt: opened}
+		if t, ok := r.instant(5); ok {
+			v.TAMEngagedAt = &t
+		}
+		if t, ok := r.instant(6); ok {
+			v.ResolvedAt = &t
+		}
+		return nil
+	},
 	compare: func(a, b *tamledger.Case) int {
 		return cmp.Or(a.OpenedAt.Compare(b.OpenedAt), strings.Compare(a.ID, b.ID))
 	},
 }
 
+// each reads every row of r's query on c: at returns where to build the
+// row's value, given its key (column 0; shared between the rows of one
+// organisation).
+func each[T any](ctx context.Context, c conn, r *reader[T], where string, args []any, at func(key string) *T) error {
+	rs, err := c.rows(ctx, r.query(where), args...)
+	if err != nil {
+		return err
+	}
+	defer rs.close()
+	key := ""
+	for n := 0; rs.next(); n++ {
+		if n&1023 == 1023 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if n == 0 || !rs.same(0, key) {
+			key = rs.text(0)
+		}
+		if err := r.fill(rs, key, at(key)); err != nil {
+			return err
+		}
+	}
+	return rs.err()
+}
+
 // readAll reads every row of r's query into a slice, in r's order.
 func readAll[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string, args ...any) ([]T, error) {
-	rows, err := tx.QueryContext(ctx, r.query(where), args...)
+	out, err := readList(ctx, sqlConn{tx}, r, where, args...)
 	if err != nil {
-		return nil, mapError("read "+r.table.name, err, "")
-	}
-	defer rows.Close()
-	sc := r.scanner()
-	dest := sc.dest()
-	var out []T
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, mapError("read "+r.table.name, err, "")
-		}
-		var v T
-		if err := sc.fill(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapError("read "+r.table.name, err, "")
+		return nil, err
 	}
 	r.sort(out)
+	return out, nil
+}
+
+// readList reads every row of r's query into a slice, in query order.
+func readList[T any](ctx context.Context, c conn, r *reader[T], where string, args ...any) ([]T, error) {
+	var out []T
+	var zero T
+	err := each(ctx, c, r, where, args, func(string) *T {
+		out = append(out, zero)
+		return &out[len(out)-1]
+	})
+	if err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -56,6 +56,8 @@ type Store struct {
 	// one writer at a time; waiting here instead of in SQLite's busy
 	// handler is fair and does not poll. Nil for PostgreSQL.
 	wmu chan struct{}
+
+	raw *rawPool // SQLite: raw connections for bulk reads
 }
 
 // Open opens the store named by dsn and brings its schema up to date.
@@ -85,7 +87,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		// Idle connections keep their page caches warm.
 		db.SetMaxIdleConns(8)
-		s = &Store{db: db, d: sqliteDialect, wmu: make(chan struct{}, 1)}
+		s = &Store{db: db, d: sqliteDialect, wmu: make(chan struct{}, 1), raw: newRawPool(dsn)}
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
@@ -126,7 +128,12 @@ func sqliteDSN(dsn string) string {
 
 // Close closes the database. On SQLite the last connection to close
 // checkpoints the write-ahead log into the database file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.raw != nil {
+		s.raw.close()
+	}
+	return s.db.Close()
+}
 
 // Driver is "sqlite" or "postgres".
 func (s *Store) Driver() string { return s.d.name }

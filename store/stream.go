@@ -21,13 +21,6 @@ type group[T any] struct {
 // organisation's values, ordered, to out, which it closes.
 func stream[T any](ctx context.Context, tx *sql.Tx, r *reader[T], out chan<- group[T]) error {
 	defer close(out)
-	rows, err := tx.QueryContext(ctx, r.query(""))
-	if err != nil {
-		return mapError("read "+r.table.name, err, "")
-	}
-	defer rows.Close()
-	sc := r.scanner()
-	dest := sc.dest()
 	var cur group[T]
 	send := func() error {
 		r.sort(cur.items)
@@ -38,26 +31,21 @@ func stream[T any](ctx context.Context, tx *sql.Tx, r *reader[T], out chan<- gro
 			return ctx.Err()
 		}
 	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return mapError("read "+r.table.name, err, "")
-		}
-		if o := sc.org(); o != cur.org {
+	var zero T
+	err := each(ctx, sqlConn{tx}, r, "", nil, func(key string) *T {
+		if key != cur.org || cur.items == nil {
 			if cur.items != nil {
 				if err := send(); err != nil {
-					return err
+					return &zero // each stops at the context's end
 				}
 			}
-			cur = group[T]{org: o, items: make([]T, 0, 8)}
+			cur = group[T]{org: key, items: make([]T, 0, 8)}
 		}
-		var v T
-		if err := sc.fill(&v); err != nil {
-			return err
-		}
-		cur.items = append(cur.items, v)
-	}
-	if err := rows.Err(); err != nil {
-		return mapError("read "+r.table.name, err, "")
+		cur.items = append(cur.items, zero)
+		return &cur.items[len(cur.items)-1]
+	})
+	if err != nil {
+		return err
 	}
 	if cur.items != nil {
 		return send()
