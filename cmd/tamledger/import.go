@@ -72,7 +72,11 @@ left as it was.`,
 					}
 				}
 			}
-			sum, err := ingest.Import(cmd.Context(), st, sources, ingest.Options{MaxBytes: maxBytes, DryRun: dryRun, Progress: progress})
+			limit := maxBytes
+			if limit == 0 {
+				limit = -1 // no limit
+			}
+			sum, err := ingest.Import(cmd.Context(), st, sources, ingest.Options{MaxBytes: limit, DryRun: dryRun, Progress: progress})
 			if progress != nil {
 				fmt.Fprint(a.errOut, "\r\033[K")
 			}
@@ -93,7 +97,7 @@ left as it was.`,
 			return nil
 		},
 	}
-	c.Flags().Int64Var(&maxBytes, "max-bytes", 64<<20, "refuse an input larger than this many bytes")
+	c.Flags().Int64Var(&maxBytes, "max-bytes", 64<<20, "refuse an input larger than this many bytes (0: no limit)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "validate and resolve everything, then write nothing")
 	c.Flags().StringVar(&format, "format", "", "input format when the file name does not tell: yaml, json or csv")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
