@@ -18,6 +18,12 @@ type dialect struct {
 	// both accept.
 	placeholder func(n int) string
 
+	// insert begins an upsert. On SQLite, OR FAIL keeps a failing
+	// statement from being undone by itself (the Tx is abandoned anyway),
+	// which spares SQLite a statement journal: a copy of every page a
+	// multi-row statement touches.
+	insert string
+
 	// maxParams is the most parameters one statement may carry.
 	maxParams int
 
@@ -42,6 +48,7 @@ var sqliteDialect = &dialect{
 	name:        SQLite,
 	title:       "SQLite",
 	placeholder: func(int) string { return "?" },
+	insert:      "INSERT OR FAIL INTO",
 	maxParams:   32766, // SQLITE_MAX_VARIABLE_NUMBER since 3.32
 	instant:     func(t time.Time) any { return t.UTC().Format(sqliteInstant) },
 	now: func(ts time.Time) string {
@@ -53,6 +60,7 @@ var postgresDialect = &dialect{
 	name:        Postgres,
 	title:       "PostgreSQL",
 	placeholder: func(n int) string { return "$" + strconv.Itoa(n) },
+	insert:      "INSERT INTO",
 	maxParams:   65535,
 	lockRow:     " FOR UPDATE",
 	instant:     func(t time.Time) any { return t },

@@ -248,11 +248,19 @@ func (t *table) rowsPerStatement(d *dialect) int {
 	return rows
 }
 
-// upsert is the statement that writes rows records of t: insert, or update
-// when the stored spec differs; with returning set, it returns the key and
-// new rev of each row written. With create set it only inserts (the
-// optimistic create of PutIfRev with rev 0). now is the SQL for updated_at.
-func (t *table) upsert(d *dialect, rows int, create, returning bool, now string) string {
+// How an upsert treats a key that is already stored.
+type conflict int
+
+const (
+	update  conflict = iota // update the row when its spec differs
+	skip                    // leave the row (PutIfRev's create with rev 0)
+	failing                 // no ON CONFLICT clause: the statement fails
+)
+
+// upsert is the statement that writes rows records of t: insert, or on a
+// stored key what on says; with returning set, it returns the key and new
+// rev of each row written. now is the SQL for updated_at.
+func (t *table) upsert(d *dialect, rows int, on conflict, returning bool, now string) string {
 	var b strings.Builder
 	cols := []string{"id"}
 	if t.scoped {
@@ -260,7 +268,7 @@ func (t *table) upsert(d *dialect, rows int, create, returning bool, now string)
 	}
 	cols = append(cols, t.cols...)
 	cols = append(cols, "spec")
-	fmt.Fprintf(&b, "INSERT INTO %s (%s, rev, updated_at) VALUES ", t.name, strings.Join(cols, ", "))
+	fmt.Fprintf(&b, "%s %s (%s, rev, updated_at) VALUES ", d.insert, t.name, strings.Join(cols, ", "))
 	n := 0
 	for r := 0; r < rows; r++ {
 		if r > 0 {
@@ -276,11 +284,11 @@ func (t *table) upsert(d *dialect, rows int, create, returning bool, now string)
 		b.WriteString(now)
 		b.WriteByte(')')
 	}
-	fmt.Fprintf(&b, " ON CONFLICT (%s) DO ", t.keyCols())
-	if create {
-		b.WriteString("NOTHING")
-	} else {
-		b.WriteString("UPDATE SET ")
+	switch on {
+	case skip:
+		fmt.Fprintf(&b, " ON CONFLICT (%s) DO NOTHING", t.keyCols())
+	case update:
+		fmt.Fprintf(&b, " ON CONFLICT (%s) DO UPDATE SET ", t.keyCols())
 		for _, c := range cols[len(cols)-len(t.cols)-1:] {
 			fmt.Fprintf(&b, "%s = excluded.%s, ", c, c)
 		}

@@ -42,7 +42,7 @@ const (
 // SQLite connection settings applied to every connection of a SQLite store.
 const (
 	sqliteBusyTimeout = 10 * time.Second
-	sqliteCacheKiB    = 65536      // PRAGMA cache_size: 64 MiB of page cache per connection
+	sqliteCacheKiB    = 16384      // PRAGMA cache_size: 16 MiB of page cache per connection
 	sqliteMmapBytes   = 2147418112 // PRAGMA mmap_size: SQLite's default maximum (just under 2 GiB)
 )
 

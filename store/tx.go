@@ -43,7 +43,7 @@ type Tx struct {
 type stmtKey struct {
 	table     int
 	rows      int
-	create    bool
+	on        conflict
 	returning bool
 }
 
@@ -464,7 +464,11 @@ func (t *Tx) exec(ctx context.Context, c *chunk, changes []tamledger.Change, cre
 		return c.err
 	}
 	tb := tables[c.table]
-	stmt, err := t.stmt(ctx, stmtKey{table: c.table, rows: len(c.idx), create: create, returning: true})
+	on := update
+	if create {
+		on = skip
+	}
+	stmt, err := t.stmt(ctx, stmtKey{table: c.table, rows: len(c.idx), on: on, returning: true})
 	if err != nil {
 		return t.fail(mapError("prepare "+tb.name, err, ""))
 	}
@@ -509,7 +513,7 @@ func (t *Tx) stmt(ctx context.Context, k stmtKey) (*sql.Stmt, error) {
 	if st := t.stmts[k]; st != nil {
 		return st, nil
 	}
-	st, err := t.tx.PrepareContext(ctx, tables[k.table].upsert(t.s.d, k.rows, k.create, k.returning, t.now))
+	st, err := t.tx.PrepareContext(ctx, tables[k.table].upsert(t.s.d, k.rows, k.on, k.returning, t.now))
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,7 @@ type job struct {
 	ctx   context.Context
 	table int
 	rows  int
+	on    conflict
 	args  []any
 	flush chan struct{}
 }
@@ -104,7 +105,7 @@ func (w *writer) run() {
 
 func (w *writer) exec(j *job) error {
 	tb := tables[j.table]
-	st, err := w.t.stmt(j.ctx, stmtKey{table: j.table, rows: j.rows})
+	st, err := w.t.stmt(j.ctx, stmtKey{table: j.table, rows: j.rows, on: j.on})
 	if err != nil {
 		return mapError("prepare "+tb.name, err, "")
 	}
@@ -329,40 +330,49 @@ func (w *writer) scanSpecs(ctx context.Context, rd *sql.Tx, query string, args [
 	return rows.Err()
 }
 
-// enqueue queues one statement for the records of part that change.
+// enqueue queues the statements for the records of part that change: a
+// plain insert of those created, then an upsert of those updated. (An
+// upsert makes SQLite keep a statement journal, a copy of every page the
+// statement changes; a plain INSERT OR FAIL needs none.)
 func (w *writer) enqueue(ctx context.Context, tb *table, recs []tamledger.Record, part []int32, changes []tamledger.Change) error {
-	var j *job
-	select {
-	case j = <-w.free:
-	default:
-		j = &job{}
-	}
-	j.ctx, j.table, j.rows = ctx, tb.pos, 0
-	for n, i := range part {
-		if changes[i] == tamledger.Unchanged {
+	for _, on := range []conflict{failing, update} {
+		want := tamledger.Created
+		if on == update {
+			want = tamledger.Updated
+		}
+		var j *job
+		select {
+		case j = <-w.free:
+		default:
+			j = &job{}
+		}
+		j.ctx, j.table, j.rows, j.on = ctx, tb.pos, 0, on
+		for n, i := range part {
+			if changes[i] != want {
+				continue
+			}
+			r := &recs[i]
+			if tb.scoped {
+				j.args = append(j.args, r.Org)
+			}
+			j.args = append(j.args, r.ID)
+			j.args = tb.args(w.t.s.d, r.Value, j.args)
+			j.args = append(j.args, w.specs[n])
+			j.rows++
+		}
+		if j.rows == 0 {
 			continue
 		}
-		r := &recs[i]
-		if tb.scoped {
-			j.args = append(j.args, r.Org)
+		if err := w.error(); err != nil {
+			return err
 		}
-		j.args = append(j.args, r.ID)
-		j.args = tb.args(w.t.s.d, r.Value, j.args)
-		j.args = append(j.args, w.specs[n])
-		j.rows++
+		select {
+		case w.queue <- j:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	if j.rows == 0 {
-		return nil
-	}
-	if err := w.error(); err != nil {
-		return err
-	}
-	select {
-	case w.queue <- j:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return nil
 }
 
 // forget marks a key as deleted in this Tx.
