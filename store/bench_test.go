@@ -82,15 +82,16 @@ func benchCase(org string, i int) tamledger.Record {
 	}}
 }
 
-// engagementDocs is n engagements over n/200 organisations, and those
-// organisations.
+// engagementDocs is n engagements, TAMLEDGER_BENCH_PER_ORG (200) per
+// organisation, and those organisations.
 func engagementDocs(n int) (orgs, engs []tamledger.Record) {
-	for o := 0; o*200 < n; o++ {
+	per := envInt("TAMLEDGER_BENCH_PER_ORG", 200)
+	for o := 0; o*per < n; o++ {
 		orgs = append(orgs, orgRecord(fmt.Sprintf("org-%05d", o)))
 	}
 	engs = make([]tamledger.Record, n)
 	for i := range engs {
-		engs[i] = benchEngagement(fmt.Sprintf("org-%05d", i/200), i)
+		engs[i] = benchEngagement(fmt.Sprintf("org-%05d", i/per), i)
 	}
 	return orgs, engs
 }
