@@ -144,6 +144,19 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	return s, nil
 }
 
+// ledger loads one organisation's ledger from the store named by --db.
+func (a *app) ledger(ctx context.Context, org string) (*tamledger.Ledger, error) {
+	if org == "" {
+		return nil, usageError(fmt.Errorf("--org is required (the organisation id; tamledger portfolio lists them)"))
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.Ledger(ctx, org)
+}
+
 // redactDSN hides a password in a postgres:// DSN so it never reaches a log
 // or a terminal.
 func redactDSN(dsn string) string {

@@ -42,16 +42,7 @@ choice made where the specification is silent, are in docs/scorecard.md.`,
 			if err != nil {
 				return err
 			}
-			if org == "" {
-				return usageError(fmt.Errorf("--org is required (the organisation id)"))
-			}
-			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			l, err := st.Ledger(ctx, org)
+			l, err := a.ledger(cmd.Context(), org)
 			if err != nil {
 				return err
 			}
