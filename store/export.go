@@ -163,7 +163,12 @@ func (s *Store) Get(ctx context.Context, kind, org, id string) (rec tamledger.Re
 	if err != nil {
 		return rec, false, err
 	}
-	rec, _, ok, err = getRecord(ctx, s.db, s.d, tb, org, id, false)
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return rec, false, mapError("begin read", err, "")
+	}
+	defer tx.Rollback()
+	rec, _, ok, err = getRecord(ctx, sqlConn{tx}, s.d, tb, org, id, false)
 	return rec, ok, err
 }
 

@@ -9,7 +9,7 @@ import (
 // List returns the stored records of one kind of one organisation ("" for
 // the unscoped kinds), by id, as this transaction sees them.
 func (t *Tx) List(ctx context.Context, kind, org string) ([]tamledger.Record, error) {
-	if err := t.usable(); err != nil {
+	if err := t.sync(); err != nil {
 		return nil, err
 	}
 	tb, err := lookup(kind, org, "x")
@@ -22,24 +22,20 @@ func (t *Tx) List(ctx context.Context, kind, org string) ([]tamledger.Record, er
 		query += " WHERE organization = $1"
 		args = append(args, org)
 	}
-	rows, err := t.tx.QueryContext(ctx, query+" ORDER BY id", args...)
+	rs, err := t.c.rows(ctx, query+" ORDER BY id", args...)
 	if err != nil {
 		return nil, t.fail(mapError("list "+kind, err, ""))
 	}
-	defer rows.Close()
+	defer rs.close()
 	var out []tamledger.Record
-	for rows.Next() {
-		var id, spec string
-		if err := rows.Scan(&id, &spec); err != nil {
-			return nil, t.fail(mapError("list "+kind, err, ""))
-		}
-		rec, err := decodeRecord(tb, org, id, spec)
+	for rs.next() {
+		rec, err := decodeRecord(tb, org, rs.text(0), rs.text(1))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, rec)
 	}
-	if err := rows.Err(); err != nil {
+	if err := rs.err(); err != nil {
 		return nil, t.fail(mapError("list "+kind, err, ""))
 	}
 	return out, nil

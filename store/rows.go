@@ -33,6 +33,7 @@ type rows interface {
 	date(i int) tamledger.Date
 	money(i int) *tamledger.Money
 	float(i int) (float64, bool)
+	integer(i int) int64
 	boolean(i int) bool
 	instant(i int) (time.Time, bool)
 }
@@ -50,6 +51,10 @@ func (c sqlConn) rows(ctx context.Context, query string, args ...any) (rows, err
 	if err != nil {
 		return nil, mapError("read", err, "")
 	}
+	return newSQLRows(r)
+}
+
+func newSQLRows(r *sql.Rows) (rows, error) {
 	cols, err := r.Columns()
 	if err != nil {
 		r.Close()
@@ -176,6 +181,18 @@ func (s *sqlRows) float(i int) (float64, bool) {
 	default:
 		s.fail(fmt.Errorf("store: cannot read %T as a number", v))
 		return 0, false
+	}
+}
+
+func (s *sqlRows) integer(i int) int64 {
+	switch v := s.vals[i].(type) {
+	case int64:
+		return v
+	case nil:
+		return 0
+	default:
+		s.fail(fmt.Errorf("store: cannot read %T as an integer", v))
+		return 0
 	}
 }
 
@@ -311,6 +328,8 @@ func (r *rawReadRows) float(i int) (float64, bool) {
 }
 
 func (r *rawReadRows) boolean(i int) bool { return r.rawRows.int(i) != 0 }
+
+func (r *rawReadRows) integer(i int) int64 { return r.rawRows.int(i) }
 
 func (r *rawReadRows) instant(i int) (time.Time, bool) {
 	b := r.rawRows.bytes(i)

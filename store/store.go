@@ -58,6 +58,7 @@ type Store struct {
 	wmu chan struct{}
 
 	raw *rawPool // SQLite: raw connections for bulk reads
+	wc  *rawConn // SQLite: the raw write connection, used under wmu
 }
 
 // Open opens the store named by dsn and brings its schema up to date.
@@ -132,6 +133,17 @@ func (s *Store) Close() error {
 	if s.raw != nil {
 		s.raw.close()
 	}
+	if s.wmu != nil {
+		select {
+		case s.wmu <- struct{}{}: // no write transaction is open
+			if s.wc != nil {
+				s.wc.close()
+				s.wc = nil
+			}
+			<-s.wmu
+		default:
+		}
+	}
 	return s.db.Close()
 }
 
@@ -156,9 +168,17 @@ func mapError(op string, err error, fk string) error {
 	if errors.As(err, &te) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	code := -1
 	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch code := se.Code(); {
+	var re *sqliteError
+	switch {
+	case errors.As(err, &se):
+		code = se.Code()
+	case errors.As(err, &re):
+		code = re.code
+	}
+	if code >= 0 {
+		switch {
 		case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return tamledger.Errorf(tamledger.EINVALID, "%s", fk)
 		case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE, code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -166,7 +186,7 @@ func mapError(op string, err error, fk string) error {
 		case code&0xff == sqlite3.SQLITE_BUSY, code&0xff == sqlite3.SQLITE_LOCKED:
 			return tamledger.Errorf(tamledger.ECONFLICT, "%s: the database is busy (another writer held it for more than %s); try again", op, sqliteBusyTimeout)
 		case code&0xff == sqlite3.SQLITE_CONSTRAINT:
-			return tamledger.Errorf(tamledger.EINVALID, "%s: %s", op, se.Error())
+			return tamledger.Errorf(tamledger.EINVALID, "%s: %s", op, err.Error())
 		}
 	}
 	var pe *pgconn.PgError

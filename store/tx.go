@@ -28,9 +28,8 @@ import (
 // (a bad key, a PutIfRev conflict) leave it usable.
 type Tx struct {
 	s       *Store
-	tx      *sql.Tx
-	now     string // SQL for updated_at
-	stmts   map[stmtKey]*sql.Stmt
+	c       txConn
+	now     string            // SQL for updated_at
 	known   map[string]bool   // organisations known to exist
 	missing map[string]string // organisations written to but not stored -> a record of theirs
 	err     error             // the first statement error
@@ -60,14 +59,30 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 		var once sync.Once
 		unlock = func() { once.Do(func() { <-s.wmu }) }
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		unlock()
-		return nil, mapError("begin", err, "")
+	var c txConn
+	if s.wmu != nil {
+		wc, err := s.writeConn()
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		rt, err := beginRaw(wc)
+		if err != nil {
+			unlock()
+			return nil, mapError("begin", err, "")
+		}
+		c = rt
+	} else {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			unlock()
+			return nil, mapError("begin", err, "")
+		}
+		c = &sqlTx{tx: tx, stmts: map[stmtKey]*sql.Stmt{}}
 	}
 	return &Tx{
-		s: s, tx: tx, now: s.d.now(time.Now()), unlock: unlock,
-		stmts: map[stmtKey]*sql.Stmt{}, known: map[string]bool{}, missing: map[string]string{}, gone: map[string]bool{},
+		s: s, c: c, now: s.d.now(time.Now()), unlock: unlock,
+		known: map[string]bool{}, missing: map[string]string{}, gone: map[string]bool{},
 	}, nil
 }
 
@@ -85,20 +100,20 @@ func (t *Tx) Commit() error {
 		t.fail(t.w.stop())
 	}
 	if t.err != nil {
-		t.tx.Rollback()
+		t.c.rollback()
 		return fmt.Errorf("store: commit: the transaction was rolled back after an earlier error: %w", t.err)
 	}
 	if err := t.checkMissing(); err != nil {
-		t.tx.Rollback()
+		t.c.rollback()
 		return err
 	}
 	if t.s.d == sqliteDialect { // for readers on several connections: see snapshot
-		if _, err := t.tx.Exec("UPDATE store_generation SET n = n + 1"); err != nil {
-			t.tx.Rollback()
+		if _, err := t.c.exec(context.Background(), "UPDATE store_generation SET n = n + 1"); err != nil {
+			t.c.rollback()
 			return mapError("commit", err, "")
 		}
 	}
-	return mapError("commit", t.tx.Commit(), "a record belongs to an organization that is not in the store (was it deleted concurrently?); import the Organization too")
+	return mapError("commit", t.c.commit(), "a record belongs to an organization that is not in the store (was it deleted concurrently?); import the Organization too")
 }
 
 // Rollback abandons the transaction. It does nothing after Commit, so it
@@ -112,11 +127,7 @@ func (t *Tx) Rollback() error {
 	if t.w != nil {
 		t.w.stop()
 	}
-	err := t.tx.Rollback()
-	if errors.Is(err, sql.ErrTxDone) { // the context ended and database/sql rolled back
-		err = nil
-	}
-	return mapError("rollback", err, "")
+	return mapError("rollback", t.c.rollback(), "")
 }
 
 func (t *Tx) usable() error {
@@ -271,31 +282,28 @@ func (t *Tx) checkOrgs(ctx context.Context, recs []tamledger.Record, byTable *[n
 }
 
 func (t *Tx) queryOrgs(ctx context.Context, query string, args []any, need map[string]int32) error {
-	q := t.tx
+	var c conn = t.c
 	if t.s.d == sqliteDialect { // the committed state, without waiting for the writer
 		rd, err := t.startWriter().reader(ctx)
 		if err != nil {
 			return err
 		}
-		q = rd
+		c = rd
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rs, err := c.rows(ctx, query, args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return err
-		}
+	defer rs.close()
+	for rs.next() {
+		o := rs.text(0)
 		if t.gone[o] {
 			continue
 		}
 		t.known[o] = true
 		delete(need, o)
 	}
-	return rows.Err()
+	return rs.err()
 }
 
 // checkMissing returns EINVALID naming the organisations that records
@@ -468,25 +476,19 @@ func (t *Tx) exec(ctx context.Context, c *chunk, changes []tamledger.Change, cre
 	if create {
 		on = skip
 	}
-	stmt, err := t.stmt(ctx, stmtKey{table: c.table, rows: len(c.idx), on: on, returning: true})
-	if err != nil {
-		return t.fail(mapError("prepare "+tb.name, err, ""))
-	}
-	rows, err := stmt.QueryContext(ctx, c.args...)
+	rs, err := t.upsert(ctx, stmtKey{table: c.table, rows: len(c.idx), on: on, returning: true}, c.args)
 	if err != nil {
 		return t.fail(mapError("write "+tb.name, err, t.fkMessage(c.table)))
 	}
-	defer rows.Close()
-	var key recKey
-	var rev int64
-	dest := []any{&key.id, &rev}
-	if tb.scoped {
-		dest = []any{&key.org, &key.id, &rev}
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return t.fail(mapError("write "+tb.name, err, ""))
+	defer rs.close()
+	for rs.next() {
+		var key recKey
+		k := 0
+		if tb.scoped {
+			key.org, k = rs.text(0), 1
 		}
+		key.id = rs.text(k)
+		rev := rs.integer(k + 1)
 		i, ok := c.pos[key]
 		if !ok {
 			return t.fail(fmt.Errorf("store: write %s: the database returned an unexpected key %v", tb.name, key))
@@ -497,7 +499,7 @@ func (t *Tx) exec(ctx context.Context, c *chunk, changes []tamledger.Change, cre
 			changes[i] = tamledger.Updated
 		}
 	}
-	if err := rows.Err(); err != nil {
+	if err := rs.err(); err != nil {
 		return t.fail(mapError("write "+tb.name, err, t.fkMessage(c.table)))
 	}
 	return nil
@@ -507,18 +509,12 @@ func (t *Tx) fkMessage(table int) string {
 	return fmt.Sprintf("a %s belongs to an organization that is not in the store (was it deleted concurrently?); import the Organization first", tables[table].kind)
 }
 
-// stmt is the Tx's prepared upsert for k. On SQLite it is called by the
-// writer goroutine, or by the caller's once the writer is idle.
-func (t *Tx) stmt(ctx context.Context, k stmtKey) (*sql.Stmt, error) {
-	if st := t.stmts[k]; st != nil {
-		return st, nil
-	}
-	st, err := t.tx.PrepareContext(ctx, tables[k.table].upsert(t.s.d, k.rows, k.on, k.returning, t.now))
-	if err != nil {
-		return nil, err
-	}
-	t.stmts[k] = st
-	return st, nil
+// upsert runs the Tx's upsert k. On SQLite it is called by the writer
+// goroutine, or by the caller's once the writer is idle.
+func (t *Tx) upsert(ctx context.Context, k stmtKey, args []any) (rows, error) {
+	return t.c.upsert(ctx, k, func() string {
+		return tables[k.table].upsert(t.s.d, k.rows, k.on, k.returning, t.now)
+	}, args)
 }
 
 // Get returns the stored record, with SetKey applied; ok is false when
@@ -537,28 +533,28 @@ func (t *Tx) GetRev(ctx context.Context, kind, org, id string) (rec tamledger.Re
 	if err != nil {
 		return rec, 0, false, err
 	}
-	rec, rev, ok, err = getRecord(ctx, t.tx, t.s.d, tb, org, id, true)
+	rec, rev, ok, err = getRecord(ctx, t.c, t.s.d, tb, org, id, true)
 	if err != nil {
 		t.fail(err)
 	}
 	return rec, rev, ok, err
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func getRecord(ctx context.Context, q queryer, d *dialect, tb *table, org, id string, lock bool) (rec tamledger.Record, rev int64, ok bool, err error) {
+func getRecord(ctx context.Context, c conn, d *dialect, tb *table, org, id string, lock bool) (rec tamledger.Record, rev int64, ok bool, err error) {
 	query := "SELECT spec, rev FROM " + tb.name + " WHERE " + tb.keyWhere()
 	if lock {
 		query += d.lockRow
 	}
-	var spec string
-	err = q.QueryRowContext(ctx, query, tb.keyArgs(org, id)...).Scan(&spec, &rev)
-	if errors.Is(err, sql.ErrNoRows) {
-		return rec, 0, false, nil
-	}
+	rs, err := c.rows(ctx, query, tb.keyArgs(org, id)...)
 	if err != nil {
+		return rec, 0, false, mapError("get "+tb.kind, err, "")
+	}
+	defer rs.close()
+	if !rs.next() {
+		return rec, 0, false, mapError("get "+tb.kind, rs.err(), "")
+	}
+	spec, rev := rs.text(0), rs.integer(1)
+	if err := rs.err(); err != nil {
 		return rec, 0, false, mapError("get "+tb.kind, err, "")
 	}
 	rec, err = decodeRecord(tb, org, id, spec)
@@ -588,16 +584,15 @@ func (t *Tx) PutIfRev(ctx context.Context, rec tamledger.Record, rev int64) (tam
 		return tamledger.Unchanged, err
 	}
 	what := rec.Kind + " " + describeKey(rec.Org, rec.ID)
-	var cur int64
 	query := "SELECT rev FROM " + tb.name + " WHERE " + tb.keyWhere() + t.s.d.lockRow
-	err = t.tx.QueryRowContext(ctx, query, tb.keyArgs(rec.Org, rec.ID)...).Scan(&cur)
+	cur, found, err := t.queryInt(ctx, query, tb.keyArgs(rec.Org, rec.ID)...)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return tamledger.Unchanged, t.fail(mapError("get "+rec.Kind, err, ""))
+	case !found:
 		if rev != 0 {
 			return tamledger.Unchanged, tamledger.Errorf(tamledger.ECONFLICT, "%s was deleted after it was read (at rev %d)", what, rev)
 		}
-	case err != nil:
-		return tamledger.Unchanged, t.fail(mapError("get "+rec.Kind, err, ""))
 	case rev == 0:
 		return tamledger.Unchanged, tamledger.Errorf(tamledger.ECONFLICT, "%s already exists (rev %d)", what, cur)
 	case cur != rev:
@@ -627,6 +622,19 @@ func (t *Tx) PutIfRev(ctx context.Context, rec tamledger.Record, rev int64) (tam
 	return changes[0], nil
 }
 
+// queryInt returns the first column of the first row of query.
+func (t *Tx) queryInt(ctx context.Context, query string, args ...any) (n int64, found bool, err error) {
+	rs, err := t.c.rows(ctx, query, args...)
+	if err != nil {
+		return 0, false, err
+	}
+	defer rs.close()
+	if rs.next() {
+		n, found = rs.integer(0), true
+	}
+	return n, found, rs.err()
+}
+
 // Delete deletes a record. It returns ENOTFOUND when there is none, and
 // EINVALID for an organisation that still has records.
 func (t *Tx) Delete(ctx context.Context, kind, org, id string) error {
@@ -644,33 +652,25 @@ func (t *Tx) Delete(ctx context.Context, kind, org, id string) error {
 			parts = append(parts, fmt.Sprintf("SELECT '%s' AS k FROM %s WHERE organization = $1", child.kind, child.name))
 		}
 		var kinds []string
-		rows, err := t.tx.QueryContext(ctx, "SELECT k FROM ("+strings.Join(parts, " UNION ALL ")+") AS owned LIMIT 1", id)
+		rs, err := t.c.rows(ctx, "SELECT k FROM ("+strings.Join(parts, " UNION ALL ")+") AS owned LIMIT 1", id)
 		if err != nil {
 			return t.fail(mapError("delete "+what, err, ""))
 		}
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				rows.Close()
-				return t.fail(mapError("delete "+what, err, ""))
-			}
-			kinds = append(kinds, k)
+		for rs.next() {
+			kinds = append(kinds, rs.text(0))
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		err = rs.err()
+		rs.close()
+		if err != nil {
 			return t.fail(mapError("delete "+what, err, ""))
 		}
 		if len(kinds) > 0 {
 			return tamledger.Errorf(tamledger.EINVALID, "%s still has records (a %s at least); delete them first", what, kinds[0])
 		}
 	}
-	res, err := t.tx.ExecContext(ctx, "DELETE FROM "+tb.name+" WHERE "+tb.keyWhere(), tb.keyArgs(org, id)...)
+	n, err := t.c.exec(ctx, "DELETE FROM "+tb.name+" WHERE "+tb.keyWhere(), tb.keyArgs(org, id)...)
 	if err != nil {
 		return t.fail(mapError("delete "+what, err, what+" still has records; delete them first"))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return t.fail(mapError("delete "+what, err, ""))
 	}
 	if tb.kind == tamledger.KindOrganization {
 		delete(t.known, id)

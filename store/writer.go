@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"hash/maphash"
 	"strings"
@@ -53,7 +52,7 @@ type writer struct {
 	mu  sync.Mutex
 	err error // the first write error
 
-	rd      *sql.Tx         // committed state, for the checks
+	rd      *rawConn        // committed state, for the checks
 	written map[wkey]uint64 // key -> hash of the spec this Tx wrote, or tombstone
 	hasRows map[wkey]bool   // (table, org) -> whether committed rows exist
 	seed    maphash.Seed
@@ -104,13 +103,8 @@ func (w *writer) run() {
 }
 
 func (w *writer) exec(j *job) error {
-	tb := tables[j.table]
-	st, err := w.t.stmt(j.ctx, stmtKey{table: j.table, rows: j.rows, on: j.on})
-	if err != nil {
-		return mapError("prepare "+tb.name, err, "")
-	}
-	if _, err := st.ExecContext(j.ctx, j.args...); err != nil {
-		return mapError("write "+tb.name, err, w.t.fkMessage(j.table))
+	if _, err := w.t.upsert(j.ctx, stmtKey{table: j.table, rows: j.rows, on: j.on}, j.args); err != nil {
+		return mapError("write "+tables[j.table].name, err, w.t.fkMessage(j.table))
 	}
 	return nil
 }
@@ -139,19 +133,25 @@ func (w *writer) stop() error {
 	close(w.queue)
 	<-w.done
 	if w.rd != nil {
-		w.rd.Rollback()
+		w.t.s.raw.put(w.rd)
+		w.rd = nil
 	}
 	return w.error()
 }
 
-// reader is the read-only transaction on the committed state.
-func (w *writer) reader(ctx context.Context) (*sql.Tx, error) {
+// reader is a connection reading the committed state (in a read
+// transaction begun after the Tx took the write lock).
+func (w *writer) reader(ctx context.Context) (conn, error) {
 	if w.rd == nil {
-		rd, err := w.t.s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		c, err := w.t.s.raw.get()
 		if err != nil {
 			return nil, err
 		}
-		w.rd = rd
+		if err := c.exec("BEGIN"); err != nil {
+			w.t.s.raw.put(c)
+			return nil, err
+		}
+		w.rd = c
 	}
 	return w.rd, nil
 }
@@ -264,17 +264,18 @@ func (w *writer) orgHasRows(ctx context.Context, tb *table, org string) (bool, e
 	if err != nil {
 		return false, w.t.fail(mapError("read "+tb.name, err, ""))
 	}
-	var one int
-	err = rd.QueryRowContext(ctx, "SELECT 1 FROM "+tb.name+" WHERE organization = $1 LIMIT 1", org).Scan(&one)
-	switch {
-	case err == sql.ErrNoRows:
-		w.hasRows[k] = false
-	case err != nil:
+	rs, err := rd.rows(ctx, "SELECT 1 FROM "+tb.name+" WHERE organization = $1 LIMIT 1", org)
+	if err != nil {
 		return false, w.t.fail(mapError("read "+tb.name, err, ""))
-	default:
-		w.hasRows[k] = true
 	}
-	return w.hasRows[k], nil
+	has := rs.next()
+	err = rs.err()
+	rs.close()
+	if err != nil {
+		return false, w.t.fail(mapError("read "+tb.name, err, ""))
+	}
+	w.hasRows[k] = has
+	return has, nil
 }
 
 // lookup fills w.need with the committed specs of its keys ("" for none).
@@ -314,20 +315,16 @@ func (w *writer) lookup(ctx context.Context, tb *table) error {
 	return nil
 }
 
-func (w *writer) scanSpecs(ctx context.Context, rd *sql.Tx, query string, args []any, org string) error {
-	rows, err := rd.QueryContext(ctx, query, args...)
+func (w *writer) scanSpecs(ctx context.Context, rd conn, query string, args []any, org string) error {
+	rs, err := rd.rows(ctx, query, args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, spec string
-		if err := rows.Scan(&id, &spec); err != nil {
-			return err
-		}
-		w.need[recKey{org, id}] = spec
+	defer rs.close()
+	for rs.next() {
+		w.need[recKey{org, rs.text(0)}] = rs.text(1)
 	}
-	return rows.Err()
+	return rs.err()
 }
 
 // enqueue queues the statements for the records of part that change: a
