@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tamledger/tamledger"
@@ -359,7 +360,7 @@ func charterAdherenceOver(obs []Obligation, w Window) *big.Rat {
 // miss. pending counts those of them whose target had not yet passed at the
 // end of asOf, so a reader can see why a fresh case drags the ratio down.
 func responsiveness(l *tamledger.Ledger, org *tamledger.Organization, charters []tamledger.Charter, w Window) (counted, within, pending int) {
-	loc := org.Location()
+	loc := location(org)
 	endOfAsOf := time.Date(w.To.Year, w.To.Month, w.To.Day+1, 0, 0, 0, 0, loc)
 	for _, k := range l.Cases {
 		opened := tamledger.DateIn(k.OpenedAt, loc)
@@ -485,14 +486,20 @@ func orgOf(l *tamledger.Ledger) *tamledger.Organization {
 }
 
 // sortedCharters are the charter versions by effective date, then id.
+// The ledger's own slice is returned when it is already in that order (as
+// the store reads it): the callers only read it.
 func sortedCharters(l *tamledger.Ledger) []tamledger.Charter {
-	cs := slices.Clone(l.Charters)
-	slices.SortStableFunc(cs, func(a, b tamledger.Charter) int {
+	byEffective := func(a, b tamledger.Charter) int {
 		if c := a.Effective.Compare(b.Effective); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
-	})
+	}
+	if slices.IsSortedFunc(l.Charters, byEffective) {
+		return l.Charters
+	}
+	cs := slices.Clone(l.Charters)
+	slices.SortStableFunc(cs, byEffective)
 	return cs
 }
 
@@ -510,15 +517,46 @@ func inForce(sorted []tamledger.Charter, d tamledger.Date) *tamledger.Charter {
 }
 
 // sortedEngagements are the engagements by date, then id.
+// As with sortedCharters, the ledger's own slice is returned when it is
+// already in that order: copying two hundred engagements per organisation
+// showed in the portfolio's profile.
 func sortedEngagements(l *tamledger.Ledger) []tamledger.Engagement {
-	es := slices.Clone(l.Engagements)
-	slices.SortStableFunc(es, func(a, b tamledger.Engagement) int {
+	byDate := func(a, b *tamledger.Engagement) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
-	})
+	}
+	sorted := true
+	for i := 1; i < len(l.Engagements); i++ {
+		if byDate(&l.Engagements[i-1], &l.Engagements[i]) > 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return l.Engagements
+	}
+	es := slices.Clone(l.Engagements)
+	slices.SortStableFunc(es, func(a, b tamledger.Engagement) int { return byDate(&a, &b) })
 	return es
+}
+
+// locations caches time zones by name: time.LoadLocation reads and parses
+// the zone file on every call, which showed in the portfolio's profile.
+var locations sync.Map // IANA name -> *time.Location
+
+// location is org.Location(), cached.
+func location(org *tamledger.Organization) *time.Location {
+	if org.Timezone == "" {
+		return time.UTC
+	}
+	if loc, ok := locations.Load(org.Timezone); ok {
+		return loc.(*time.Location)
+	}
+	loc := org.Location()
+	locations.Store(org.Timezone, loc)
+	return loc
 }
 
 // quantifiedEngagements are the ids of the engagements that at least one

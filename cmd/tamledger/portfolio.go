@@ -54,10 +54,16 @@ spreadsheet. See docs/scorecard.md.`,
 			}
 			defer st.Close()
 			rows := []score.PortfolioRow{}
+			today := map[string]tamledger.Date{} // by time zone: loading a zone reads a file
 			err = st.EachLedger(ctx, func(l *tamledger.Ledger) error {
-				day := tamledger.Today(l.Org.Location())
+				var day tamledger.Date
 				if fixed != nil {
 					day = *fixed
+				} else if d, ok := today[l.Org.Timezone]; ok {
+					day = d
+				} else {
+					day = tamledger.Today(l.Org.Location())
+					today[l.Org.Timezone] = day
 				}
 				rows = append(rows, score.Summarize(l, day))
 				return nil
