@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
-	"strconv"
 
 	"github.com/tamledger/tamledger"
 )
@@ -173,12 +171,8 @@ func (s *Store) ranges(ctx context.Context, c conn, workers int) ([]orgRange, er
 	return ranges, nil
 }
 
-func readWorkers() int {
-	if n, err := strconv.Atoi(os.Getenv("XWORKERS")); err == nil {
-		return n
-	}
-	return min(max(runtime.GOMAXPROCS(0), 1), 8)
-}
+// readWorkers is how many ranges EachLedger reads at once: one per CPU.
+func readWorkers() int { return min(max(runtime.GOMAXPROCS(0), 1), 8) }
 
 // EachLedger calls fn with the ledger of every organisation, in id order,
 // all read from one snapshot of the database, as Ledger would return them.
