@@ -2,11 +2,11 @@ package store
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"unsafe"
 
 	"modernc.org/libc"
+	"modernc.org/libc/sys/types"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -117,8 +117,23 @@ func (c *rawConn) prepare(sql string) (uintptr, error) {
 }
 
 // bind binds args to st by position: strings, nil, integers, floats and
-// booleans (as 0 and 1), which is what the store passes.
-func (c *rawConn) bind(st uintptr, args []any) error {
+// booleans (as 0 and 1), which is what the store passes. The texts are
+// copied, all at once, into C memory that the caller frees (rawRows.close)
+// once the statement is reset.
+func (c *rawConn) bind(st uintptr, args []any) (mem uintptr, err error) {
+	size := 0
+	for _, a := range args {
+		if v, ok := a.(string); ok {
+			size += len(v)
+		}
+	}
+	if size > 0 {
+		if mem = libc.Xmalloc(c.tls, types.Size_t(size)); mem == 0 {
+			return 0, fmt.Errorf("store: out of memory binding %d bytes", size)
+		}
+	}
+	buf := unsafe.Slice((*byte)(cmem(mem)), size)
+	off := 0
 	for i, a := range args {
 		n := int32(i + 1)
 		var rc int32
@@ -130,11 +145,9 @@ func (c *rawConn) bind(st uintptr, args []any) error {
 				rc = sqlite3.Xsqlite3_bind_text(c.tls, st, n, c.empty(), 0, 0)
 				break
 			}
-			p := unsafe.StringData(v)
-			// SQLITE_TRANSIENT: SQLite copies the text before this returns,
-			// so the Go string need not stay put after it.
-			rc = sqlite3.Xsqlite3_bind_text(c.tls, st, n, uintptr(unsafe.Pointer(p)), int32(len(v)), sqlite3.SQLITE_TRANSIENT)
-			runtime.KeepAlive(v)
+			copy(buf[off:], v)
+			rc = sqlite3.Xsqlite3_bind_text(c.tls, st, n, mem+uintptr(off), int32(len(v)), 0) // SQLITE_STATIC
+			off += len(v)
 		case int64:
 			rc = sqlite3.Xsqlite3_bind_int64(c.tls, st, n, v)
 		case int:
@@ -148,13 +161,20 @@ func (c *rawConn) bind(st uintptr, args []any) error {
 			}
 			rc = sqlite3.Xsqlite3_bind_int64(c.tls, st, n, b)
 		default:
-			return fmt.Errorf("store: cannot bind a %T", a)
+			err = fmt.Errorf("store: cannot bind a %T", a)
 		}
-		if rc != sqlite3.SQLITE_OK {
-			return c.error(rc)
+		if err == nil && rc != sqlite3.SQLITE_OK {
+			err = c.error(rc)
+		}
+		if err != nil {
+			sqlite3.Xsqlite3_clear_bindings(c.tls, st)
+			if mem != 0 {
+				libc.Xfree(c.tls, mem)
+			}
+			return 0, err
 		}
 	}
-	return nil
+	return mem, nil
 }
 
 // empty is a C empty string, for binding "" (a NULL pointer would bind
@@ -177,12 +197,12 @@ func (c *rawConn) query(sql string, args ...any) (*rawRows, error) {
 		}
 		c.stmts[sql] = st
 	}
-	r := &rawRows{c: c, st: st}
-	if err := c.bind(st, args); err != nil {
-		r.close()
+	mem, err := c.bind(st, args)
+	if err != nil {
+		sqlite3.Xsqlite3_reset(c.tls, st)
 		return nil, err
 	}
-	return r, nil
+	return &rawRows{c: c, st: st, mem: mem}, nil
 }
 
 // cmem is a pointer to SQLite's memory, which is outside the Go heap.
@@ -209,6 +229,7 @@ func (c *rawConn) close() {
 type rawRows struct {
 	c   *rawConn
 	st  uintptr
+	mem uintptr // the bound texts
 	err error
 }
 
@@ -230,6 +251,10 @@ func (r *rawRows) next() bool {
 func (r *rawRows) close() {
 	sqlite3.Xsqlite3_reset(r.c.tls, r.st)
 	sqlite3.Xsqlite3_clear_bindings(r.c.tls, r.st)
+	if r.mem != 0 {
+		libc.Xfree(r.c.tls, r.mem)
+		r.mem = 0
+	}
 }
 
 func (r *rawRows) null(i int) bool {

@@ -110,11 +110,12 @@ func (t *rawTx) upsert(ctx context.Context, k stmtKey, query func() string, args
 		}
 		t.stmts[k] = st
 	}
-	r := &rawRows{c: t.c, st: st}
-	if err := t.c.bind(st, args); err != nil {
-		r.close()
+	mem, err := t.c.bind(st, args)
+	if err != nil {
+		sqlite3.Xsqlite3_reset(t.c.tls, st)
 		return nil, err
 	}
+	r := &rawRows{c: t.c, st: st, mem: mem}
 	if k.returning {
 		return &rawReadRows{rawRows: r}, nil
 	}
