@@ -23,6 +23,10 @@ import (
 // never loses a concurrent update. PutIfRev checks a rev read in an earlier
 // transaction (optimistic concurrency, for web forms).
 //
+// On SQLite, PutBatch returns once its statements are queued; they run on
+// another goroutine while the caller goes on (see writer.go), and a write
+// error is returned by the next call or by Commit.
+//
 // Once a statement fails the Tx is unusable: every later call returns that
 // error and Commit rolls back. Errors that the Tx finds before writing
 // (a bad key, a PutIfRev conflict) leave it usable.
