@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"modernc.org/libc"
@@ -297,9 +298,11 @@ func (c *rawConn) interned(b []byte) string {
 // rawPool keeps raw connections to a SQLite file between reads, with their
 // page caches.
 type rawPool struct {
-	name string
-	uri  bool
-	idle chan *rawConn
+	name   string
+	uri    bool
+	idle   chan *rawConn
+	mu     sync.Mutex
+	closed bool
 }
 
 func newRawPool(dsn string) *rawPool {
@@ -324,14 +327,22 @@ func (p *rawPool) put(c *rawConn) {
 			return
 		}
 	}
-	select {
-	case p.idle <- c:
-	default:
-		c.close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.closed {
+		select {
+		case p.idle <- c:
+			return
+		default:
+		}
 	}
+	c.close()
 }
 
 func (p *rawPool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
 	for {
 		select {
 		case c := <-p.idle:
