@@ -512,6 +512,9 @@ func TestPutIfRev(t *testing.T) {
 		if c, err := tx.PutIfRev(ctx, e, 2); err != nil || c != tamledger.Updated {
 			t.Fatalf("PutIfRev(2) = %v, %v", c, err)
 		}
+		if c, err := tx.Put(ctx, e); err != nil || c != tamledger.Unchanged {
+			t.Fatalf("Put after PutIfRev = %v, %v; want unchanged", c, err)
+		}
 		if err := tx.Commit(); err != nil {
 			t.Fatal(err)
 		}
@@ -645,6 +648,16 @@ func TestDelete(t *testing.T) {
 			t.Fatal(err)
 		}
 		errCode(t, tx.Delete(ctx, tamledger.KindEngagement, "acme", "e-1"), tamledger.ENOTFOUND)
+		// Put back in the same Tx: created again, then unchanged.
+		e1 := ledgerRecords("acme")[3]
+		for _, want := range []tamledger.Change{tamledger.Created, tamledger.Unchanged} {
+			if c, err := tx.Put(ctx, e1); err != nil || c != want {
+				t.Fatalf("Put of the deleted e-1: %v, %v; want %v", c, err, want)
+			}
+		}
+		if err := tx.Delete(ctx, tamledger.KindEngagement, "acme", "e-1"); err != nil {
+			t.Fatal(err)
+		}
 		err = tx.Delete(ctx, tamledger.KindOrganization, "", "acme")
 		errCode(t, err, tamledger.EINVALID)
 		if !strings.Contains(tamledger.ErrorMessage(err), "still has records") {

@@ -52,9 +52,9 @@ type writer struct {
 	mu  sync.Mutex
 	err error // the first write error
 
-	rd      *rawConn        // committed state, for the checks
-	written map[wkey]uint64 // key -> hash of the spec this Tx wrote, or tombstone
-	hasRows map[wkey]bool   // (table, org) -> whether committed rows exist
+	rd      *rawConn                   // committed state, for the checks
+	written map[wkey]map[string]uint64 // (table, org) -> id -> hash of the spec this Tx wrote, or tombstone
+	hasRows map[wkey]bool              // (table, org) -> whether committed rows exist
 	seed    maphash.Seed
 	buf     bytes.Buffer
 	enc     *json.Encoder
@@ -69,7 +69,7 @@ func (t *Tx) startWriter() *writer {
 	}
 	w := &writer{
 		t: t, queue: make(chan *job, queueDepth), free: make(chan *job, queueDepth+2), done: make(chan struct{}),
-		written: map[wkey]uint64{}, hasRows: map[wkey]bool{}, seed: maphash.MakeSeed(), need: map[recKey]string{},
+		written: map[wkey]map[string]uint64{}, hasRows: map[wkey]bool{}, seed: maphash.MakeSeed(), need: map[recKey]string{},
 	}
 	w.enc = json.NewEncoder(&w.buf)
 	t.w = w
@@ -204,36 +204,48 @@ func (w *writer) encode(recs []tamledger.Record, part []int32) error {
 	return nil
 }
 
+// ids is what this Tx wrote in table for org.
+func (w *writer) ids(table int, org string) map[string]uint64 {
+	k := wkey{table: table, org: org}
+	m := w.written[k]
+	if m == nil {
+		m = map[string]uint64{}
+		w.written[k] = m
+	}
+	return m
+}
+
 // classify sets changes for part, in order, and notes what this Tx now
-// holds for each key.
+// holds for each key: what this Tx wrote decides; else what is committed.
 func (w *writer) classify(ctx context.Context, tb *table, recs []tamledger.Record, part []int32, changes []tamledger.Change) error {
 	clear(w.need)
-	for _, i := range part {
+	org, has := "", !tb.scoped
+	for n, i := range part {
 		r := &recs[i]
-		if _, ok := w.written[wkey{tb.pos, r.Org, r.ID}]; ok {
-			continue
-		}
-		if tb.scoped {
-			has, err := w.orgHasRows(ctx, tb, r.Org)
-			if err != nil {
+		if tb.scoped && (n == 0 || r.Org != org) {
+			org = r.Org
+			var err error
+			if has, err = w.orgHasRows(ctx, tb, org); err != nil {
 				return err
 			}
-			if !has {
-				continue
-			}
 		}
-		w.need[recKey{r.Org, r.ID}] = ""
+		if has { // committed rows may hold it (or this Tx's: checked below)
+			w.need[recKey{r.Org, r.ID}] = ""
+		}
 	}
 	if len(w.need) > 0 {
 		if err := w.lookup(ctx, tb); err != nil {
 			return err
 		}
 	}
+	var ids map[string]uint64
 	for j, i := range part {
 		r := &recs[i]
-		key := wkey{tb.pos, r.Org, r.ID}
+		if j == 0 || r.Org != org {
+			org, ids = r.Org, w.ids(tb.pos, r.Org)
+		}
 		ch := tamledger.Created
-		if h, ok := w.written[key]; ok {
+		if h, ok := ids[r.ID]; ok {
 			switch h {
 			case tombstone:
 			case w.hashes[j]:
@@ -241,14 +253,16 @@ func (w *writer) classify(ctx context.Context, tb *table, recs []tamledger.Recor
 			default:
 				ch = tamledger.Updated
 			}
-		} else if spec, ok := w.need[recKey{r.Org, r.ID}]; ok && spec != "" {
-			ch = tamledger.Updated
-			if spec == w.specs[j] {
-				ch = tamledger.Unchanged
+		} else if len(w.need) > 0 {
+			if spec := w.need[recKey{r.Org, r.ID}]; spec != "" {
+				ch = tamledger.Updated
+				if spec == w.specs[j] {
+					ch = tamledger.Unchanged
+				}
 			}
 		}
 		changes[i] = ch
-		w.written[key] = w.hashes[j]
+		ids[r.ID] = w.hashes[j]
 	}
 	return nil
 }
@@ -374,16 +388,16 @@ func (w *writer) enqueue(ctx context.Context, tb *table, recs []tamledger.Record
 
 // forget marks a key as deleted in this Tx.
 func (w *writer) forget(table int, org, id string) {
-	w.written[wkey{table, org, id}] = tombstone
+	w.ids(table, org)[id] = tombstone
 }
 
 // remember notes the spec this Tx wrote for a key outside put.
 func (w *writer) remember(table int, org, id string, v any) {
 	w.buf.Reset()
 	if err := w.enc.Encode(v); err != nil {
-		delete(w.written, wkey{table, org, id})
+		delete(w.ids(table, org), id)
 		return
 	}
 	b := w.buf.Bytes()
-	w.written[wkey{table, org, id}] = w.hash(string(b[:len(b)-1]))
+	w.ids(table, org)[id] = w.hash(string(b[:len(b)-1]))
 }
