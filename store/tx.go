@@ -620,8 +620,8 @@ func (t *Tx) PutIfRev(ctx context.Context, rec tamledger.Record, rev int64) (tam
 		delete(t.missing, rec.ID)
 		delete(t.gone, rec.ID)
 	}
-	if t.w != nil {
-		t.w.remember(tb.pos, rec.Org, rec.ID, rec.Value)
+	if t.s.d == sqliteDialect {
+		t.startWriter().remember(tb.pos, rec.Org, rec.ID, rec.Value)
 	}
 	return changes[0], nil
 }
@@ -680,8 +680,8 @@ func (t *Tx) Delete(ctx context.Context, kind, org, id string) error {
 		delete(t.known, id)
 		t.gone[id] = true
 	}
-	if t.w != nil {
-		t.w.forget(tb.pos, org, id)
+	if t.s.d == sqliteDialect {
+		t.startWriter().forget(tb.pos, org, id)
 	}
 	if n == 0 {
 		return tamledger.Errorf(tamledger.ENOTFOUND, "%s is not in the store", what)
