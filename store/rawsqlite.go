@@ -54,12 +54,12 @@ func openRaw(name string, uri, readOnly bool) (c *rawConn, err error) {
 	pragmas := []string{
 		fmt.Sprintf("PRAGMA busy_timeout = %d", sqliteBusyTimeout.Milliseconds()),
 		fmt.Sprintf("PRAGMA mmap_size = %d", sqliteMmapBytes),
-		fmt.Sprintf("PRAGMA cache_size = %d", -sqliteCacheKiB),
 	}
 	if readOnly {
-		pragmas = append(pragmas, "PRAGMA query_only = 1")
+		pragmas = append(pragmas, fmt.Sprintf("PRAGMA cache_size = %d", -sqliteCacheKiB), "PRAGMA query_only = 1")
 	} else {
-		pragmas = append(pragmas, "PRAGMA foreign_keys = 1", "PRAGMA synchronous = NORMAL")
+		pragmas = append(pragmas, fmt.Sprintf("PRAGMA cache_size = %d", -sqliteWriteCacheKiB),
+			"PRAGMA foreign_keys = 1", "PRAGMA synchronous = NORMAL")
 	}
 	for _, p := range pragmas {
 		if err := c.exec(p); err != nil {

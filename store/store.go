@@ -42,8 +42,12 @@ const (
 // SQLite connection settings applied to every connection of a SQLite store.
 const (
 	sqliteBusyTimeout = 10 * time.Second
-	sqliteCacheKiB    = 16384      // PRAGMA cache_size: 16 MiB of page cache per connection
-	sqliteMmapBytes   = 2147418112 // PRAGMA mmap_size: SQLite's default maximum (just under 2 GiB)
+	sqliteCacheKiB    = 16384 // PRAGMA cache_size: 16 MiB of page cache per connection
+	// The write connection's cache holds the pages a large import keeps
+	// coming back to (an index); larger caches cost more to set up and
+	// free than they save.
+	sqliteWriteCacheKiB = 65536
+	sqliteMmapBytes     = 2147418112 // PRAGMA mmap_size: SQLite's default maximum (just under 2 GiB)
 )
 
 // Store is a tamledger database. It is safe for concurrent use.
