@@ -336,8 +336,13 @@ func (s *Store) rawSnapshot(ctx context.Context, n int) (conns []conn, release f
 		}
 	}
 	defer func() {
+		// On an error path release is nil (return nil, nil, err): end any
+		// read transaction begun and give the connections back here.
 		if err != nil {
-			release()
+			for _, c := range raws {
+				c.exec("ROLLBACK") // "no transaction is active" is fine
+				s.raw.put(c)
+			}
 		}
 	}()
 	for len(raws) < n {
