@@ -241,7 +241,7 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 			case l.Kind == roi.KindArchitecture:
 				basis = "yearly value"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", roiKindNames[l.Kind], l.Ref, amountText(l.Amount), basis, l.Title)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", roiKindNames[l.Kind], l.Ref, amountText(l.Amount), basis, clip(l.Title, 36))
 		}
 		tw.Flush()
 		if explain {
@@ -326,3 +326,4 @@ func amountText(m tamledger.Money) string {
 func percentText(x float64) string {
 	return strconv.FormatFloat(x*100, 'f', 1, 64) + " %"
 }
+
