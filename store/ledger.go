@@ -336,11 +336,10 @@ func (s *Store) rawSnapshot(ctx context.Context, n int) (conns []conn, release f
 		}
 	}
 	defer func() {
-		// On an error path release is nil (return nil, nil, err): end any
-		// read transaction begun and give the connections back here.
+		// On an error path release is nil (return nil, nil, err): give the
+		// connections back here (put ends their read transactions).
 		if err != nil {
 			for _, c := range raws {
-				c.exec("ROLLBACK") // "no transaction is active" is fine
 				s.raw.put(c)
 			}
 		}
