@@ -9,7 +9,10 @@
 // export writes back exactly the fields that were given.
 package tamledger
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Organization is one Enterprise Support relationship.
 type Organization struct {
@@ -105,6 +108,18 @@ func (o *Organization) Workload(id string) *Workload {
 		}
 	}
 	return nil
+}
+
+// WorkloadIDs lists the workload ids for a message ("want one of: ...").
+func (o *Organization) WorkloadIDs() string {
+	if len(o.Workloads) == 0 {
+		return "none: the organization has no workloads"
+	}
+	ids := make([]string, len(o.Workloads))
+	for i, w := range o.Workloads {
+		ids[i] = w.ID
+	}
+	return strings.Join(ids, ", ")
 }
 
 // PrimaryWorkloads returns the primary workloads in document order.

@@ -308,7 +308,7 @@ func (im *importer) resolve() error {
 			continue // already reported
 		}
 		if org.Workload(k[1]) == nil {
-			im.each(im.wls[k], fmt.Sprintf("unknown workload %q of organization %q (want one of: %s)", k[1], k[0], workloadIDs(org)))
+			im.each(im.wls[k], fmt.Sprintf("unknown workload %q of organization %q (want one of: %s)", k[1], k[0], org.WorkloadIDs()))
 		}
 	}
 	for _, k := range sortedPairs(im.engs) {
@@ -358,20 +358,6 @@ func (im *importer) each(r *ref, msg string) {
 		last := r.pos[len(r.pos)-1]
 		im.fail(document.Error{Pos: last, Msg: fmt.Sprintf("... and %d more references like the one above", r.more)})
 	}
-}
-
-func workloadIDs(o *tamledger.Organization) string {
-	if len(o.Workloads) == 0 {
-		return "none: the organization has no workloads"
-	}
-	s := ""
-	for i, w := range o.Workloads {
-		if i > 0 {
-			s += ", "
-		}
-		s += w.ID
-	}
-	return s
 }
 
 func sortedKeys(m map[string]*ref) []string {

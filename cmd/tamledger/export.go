@@ -57,8 +57,12 @@ YAML (the default) is a stream of ---separated documents; JSON is one
 			bw := bufio.NewWriterSize(out, 1<<16)
 			enc := document.NewEncoder(bw, format)
 			if org != "" {
-				if _, err := st.Ledger(cmd.Context(), org); err != nil {
+				_, ok, err := st.Get(cmd.Context(), tamledger.KindOrganization, "", org)
+				if err != nil {
 					return err
+				}
+				if !ok {
+					return usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", org))
 				}
 			}
 			err = st.Export(cmd.Context(), org, func(r tamledger.Record) error { return enc.Encode(r) })

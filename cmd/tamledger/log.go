@@ -46,14 +46,10 @@ to e-DATE-SERVICE (with -2, -3... when taken).`,
 				return err
 			}
 			defer tx.Rollback()
-			rec, ok, err := tx.Get(ctx, tamledger.KindOrganization, "", org)
+			o, err := organization(ctx, tx, org)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				return usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", org))
-			}
-			o := rec.Value.(*tamledger.Organization)
 			if date == "" {
 				e.Date = tamledger.Today(o.Location())
 			} else if e.Date, err = tamledger.ParseDate(date); err != nil {
@@ -67,7 +63,7 @@ to e-DATE-SERVICE (with -2, -3... when taken).`,
 			}
 			for _, w := range workloads {
 				if o.Workload(w) == nil {
-					problems = append(problems, fmt.Sprintf("--workload: unknown workload %q (want one of: %s)", w, wlList(o)))
+					problems = append(problems, fmt.Sprintf("--workload: unknown workload %q (want one of: %s)", w, o.WorkloadIDs()))
 				}
 			}
 			if len(problems) > 0 {
@@ -121,15 +117,4 @@ func flagName(path string) string {
 		return "--workload"
 	}
 	return "--" + path
-}
-
-func wlList(o *tamledger.Organization) string {
-	var ids []string
-	for _, w := range o.Workloads {
-		ids = append(ids, w.ID)
-	}
-	if len(ids) == 0 {
-		return "none: the organization has no workloads"
-	}
-	return strings.Join(ids, ", ")
 }

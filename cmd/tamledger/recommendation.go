@@ -95,14 +95,10 @@ the realized saving.`,
 				return err
 			}
 			defer tx.Rollback()
-			orec, ok, err := tx.Get(ctx, tamledger.KindOrganization, "", org)
+			o, err := organization(ctx, tx, org)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				return usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", org))
-			}
-			o := orec.Value.(*tamledger.Organization)
 			rec, ok, err := tx.Get(ctx, tamledger.KindRecommendation, org, id)
 			if err != nil {
 				return err

@@ -326,4 +326,3 @@ func amountText(m tamledger.Money) string {
 func percentText(x float64) string {
 	return strconv.FormatFloat(x*100, 'f', 1, 64) + " %"
 }
-

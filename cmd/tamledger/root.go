@@ -157,6 +157,19 @@ func (a *app) ledger(ctx context.Context, org string) (*tamledger.Ledger, error)
 	return st.Ledger(ctx, org)
 }
 
+// organization reads an organisation inside tx; an unknown id is a usage
+// error.
+func organization(ctx context.Context, tx *store.Tx, id string) (*tamledger.Organization, error) {
+	rec, ok, err := tx.Get(ctx, tamledger.KindOrganization, "", id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", id))
+	}
+	return rec.Value.(*tamledger.Organization), nil
+}
+
 // redactDSN hides a password in a postgres:// DSN so it never reaches a log
 // or a terminal.
 func redactDSN(dsn string) string {
