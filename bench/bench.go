@@ -319,14 +319,16 @@ func write(ctx context.Context, s *store.Store, c Config) (Stats, error) {
 
 // Floor reads the rows the portfolio reads and builds nothing
 // (store.ReadFloor); it returns the number of rows.
-func Floor(ctx context.Context, s *store.Store) (int, error) { return s.ReadFloor(ctx) }
+func Floor(ctx context.Context, s *store.Store) (int, error) {
+	return s.ReadFloor(ctx, store.ScoringFields)
+}
 
 // Portfolio is what `tamledger portfolio --as-of asOf` computes, without
 // the printing: every ledger (EachLedger), summarised (score.Summarize),
 // worst first.
 func Portfolio(ctx context.Context, s *store.Store, asOf tamledger.Date) ([]score.PortfolioRow, error) {
 	rows := []score.PortfolioRow{}
-	err := s.EachLedger(ctx, func(l *tamledger.Ledger) error {
+	err := s.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
 		rows = append(rows, score.Summarize(l, asOf))
 		return nil
 	})
@@ -351,7 +353,7 @@ func Scorecard(ctx context.Context, s *store.Store, org string, asOf tamledger.D
 // scorecard), found with one pass of EachLedger, and the number of
 // ledgers read.
 func LargestOrg(ctx context.Context, s *store.Store) (org string, records, ledgers int, err error) {
-	err = s.EachLedger(ctx, func(l *tamledger.Ledger) error {
+	err = s.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
 		ledgers++
 		n := 1 + len(l.Charters) + len(l.Engagements) + len(l.Recommendations) + len(l.Cases) + len(l.Events) + len(l.Reassignments)
 		if n > records {

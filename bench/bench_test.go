@@ -368,7 +368,7 @@ func BenchmarkSummarize(b *testing.B) {
 		b.Run(fmt.Sprintf("orgs=%d", n), func(b *testing.B) {
 			f := open(b, n)
 			var ledgers []*tamledger.Ledger
-			if err := f.s.EachLedger(context.Background(), func(l *tamledger.Ledger) error {
+			if err := f.s.EachLedger(context.Background(), store.ScoringFields, func(l *tamledger.Ledger) error {
 				ledgers = append(ledgers, l)
 				return nil
 			}); err != nil {

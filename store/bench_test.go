@@ -213,7 +213,7 @@ func benchEachLedger(b *testing.B, driver string) {
 	cpu0 := cpuTime()
 	for range b.N {
 		n, engs := 0, 0
-		if err := s.EachLedger(ctx, func(l *tamledger.Ledger) error {
+		if err := s.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
 			n++
 			engs += len(l.Engagements)
 			return nil
@@ -238,7 +238,7 @@ func benchReadFloor(b *testing.B, driver string) {
 	cpu0 := cpuTime()
 	rows := 0
 	for range b.N {
-		n, err := s.ReadFloor(ctx)
+		n, err := s.ReadFloor(ctx, store.ScoringFields)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -42,8 +42,10 @@ func (r orgRange) where(col string) (string, []any) {
 	return "", nil
 }
 
-// readRange reads the ledgers of the organisations in r, by id.
-func readRange(ctx context.Context, c conn, r orgRange) ([]*tamledger.Ledger, error) {
+// readRange reads the ledgers of the organisations in r, by id, with the
+// given fields.
+func readRange(ctx context.Context, c conn, r orgRange, f Fields) ([]*tamledger.Ledger, error) {
+	rd := f.readers()
 	where, args := r.where("id")
 	orgs, err := readList(ctx, c, organizationReader, where, args...)
 	if err != nil || len(orgs) == 0 {
@@ -57,13 +59,13 @@ func readRange(ctx context.Context, c conn, r orgRange) ([]*tamledger.Ledger, er
 	if err := readInto(ctx, c, charterReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Charter { return &l.Charters }); err != nil {
 		return nil, err
 	}
-	if err := readInto(ctx, c, engagementReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Engagement { return &l.Engagements }); err != nil {
+	if err := readInto(ctx, c, rd.engagement, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Engagement { return &l.Engagements }); err != nil {
 		return nil, err
 	}
-	if err := readInto(ctx, c, recommendationReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Recommendation { return &l.Recommendations }); err != nil {
+	if err := readInto(ctx, c, rd.recommendation, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Recommendation { return &l.Recommendations }); err != nil {
 		return nil, err
 	}
-	if err := readInto(ctx, c, caseReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Case { return &l.Cases }); err != nil {
+	if err := readInto(ctx, c, rd.cases, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Case { return &l.Cases }); err != nil {
 		return nil, err
 	}
 	if err := readInto(ctx, c, eventReader, where, args, ls, func(l *tamledger.Ledger) *[]tamledger.Event { return &l.Events }); err != nil {
@@ -126,12 +128,12 @@ func (s *Store) Ledger(ctx context.Context, org string) (*tamledger.Ledger, erro
 	if org == "" {
 		return nil, tamledger.Errorf(tamledger.ENOTFOUND, "no organization given")
 	}
-	txs, err := s.snapshot(ctx, 1)
+	conns, release, err := s.readConns(ctx, 1)
 	if err != nil {
 		return nil, err
 	}
-	defer txs[0].Rollback()
-	ls, err := readRange(ctx, sqlConn{txs[0]}, orgRange{eq: org})
+	defer release()
+	ls, err := readRange(ctx, conns[0], orgRange{eq: org}, AllFields)
 	if err != nil {
 		return nil, err
 	}
@@ -175,14 +177,18 @@ func (s *Store) ranges(ctx context.Context, c conn, workers int) ([]orgRange, er
 func readWorkers() int { return min(max(runtime.GOMAXPROCS(0), 1), 8) }
 
 // EachLedger calls fn with the ledger of every organisation, in id order,
-// all read from one snapshot of the database, as Ledger would return them.
-// It reads ranges of organisations, seven ordered queries per range, with
-// one worker per CPU (at most 8), each on its own connection, while fn
-// runs on the calling goroutine; it does not run a query per organisation.
-// fn may keep the ledger. An error from fn stops the reading and is
-// returned. It does not wait for writers.
-func (s *Store) EachLedger(ctx context.Context, fn func(*tamledger.Ledger) error) error {
-	return eachRange(ctx, s, readRange, func(ls []*tamledger.Ledger) error {
+// all read from one snapshot of the database, as Ledger would return them
+// (with fields ScoringFields, without their free text). It reads ranges of
+// organisations, seven ordered queries per range, with one worker per CPU
+// (at most 8), each on its own connection, while fn runs on the calling
+// goroutine; it does not run a query per organisation. fn may keep the
+// ledger. An error from fn stops the reading and is returned. It does not
+// wait for writers.
+func (s *Store) EachLedger(ctx context.Context, fields Fields, fn func(*tamledger.Ledger) error) error {
+	read := func(ctx context.Context, c conn, r orgRange) ([]*tamledger.Ledger, error) {
+		return readRange(ctx, c, r, fields)
+	}
+	return eachRange(ctx, s, read, func(ls []*tamledger.Ledger) error {
 		for _, l := range ls {
 			if err := fn(l); err != nil {
 				return err
@@ -192,17 +198,19 @@ func (s *Store) EachLedger(ctx context.Context, fn func(*tamledger.Ledger) error
 	})
 }
 
-// ReadFloor reads the rows and columns EachLedger reads, the same way
-// (same ranges, workers and queries), and builds nothing: the time it
-// takes is the floor under EachLedger's. It returns the number of rows.
-func (s *Store) ReadFloor(ctx context.Context) (rows int, err error) {
+// ReadFloor reads the rows and columns EachLedger reads with the same
+// fields, the same way (same ranges, workers and queries), and builds
+// nothing: the time it takes is the floor under EachLedger's. It returns
+// the number of rows.
+func (s *Store) ReadFloor(ctx context.Context, fields Fields) (rows int, err error) {
+	rd := fields.readers()
 	kinds := []struct {
 		query func(string) string
 		col   string
 	}{
 		{organizationReader.query, "id"}, {charterReader.query, "organization"},
-		{engagementReader.query, "organization"}, {recommendationReader.query, "organization"},
-		{caseReader.query, "organization"}, {eventReader.query, "organization"},
+		{rd.engagement.query, "organization"}, {rd.recommendation.query, "organization"},
+		{rd.cases.query, "organization"}, {eventReader.query, "organization"},
 		{reassignmentReader.query, "organization"},
 	}
 	read := func(ctx context.Context, c conn, r orgRange) (int, error) {
@@ -360,6 +368,9 @@ func (s *Store) rawSnapshot(ctx context.Context, n int) (conns []conn, release f
 		for i, c := range raws {
 			if err := c.exec("BEGIN"); err != nil {
 				return nil, nil, fmt.Errorf("store: begin read: %w", err)
+			}
+			if n == 1 {
+				break // one connection is its own snapshot, from its first read
 			}
 			rs, err := c.query("SELECT n FROM store_generation")
 			if err != nil {

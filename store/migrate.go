@@ -100,6 +100,35 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 	return tx.Commit()
 }
 
+// rawSchemaCurrent reports whether a SQLite store's schema is current,
+// on a raw read connection that it leaves in the pool for the reads that
+// follow. Any failure (no file yet, no schema_migrations table) says no:
+// Open then connects through database/sql, which creates and migrates.
+func (s *Store) rawSchemaCurrent() bool {
+	versions, err := Migrations(s.d.name)
+	if err != nil {
+		return false
+	}
+	c, err := s.raw.get()
+	if err != nil {
+		return false
+	}
+	defer s.raw.put(c)
+	rs, err := c.query(`SELECT version FROM schema_migrations`)
+	if err != nil {
+		return false
+	}
+	defer rs.close()
+	n := 0
+	for rs.next() {
+		if !slices.Contains(versions, string(rs.bytes(0))) {
+			return false
+		}
+		n++
+	}
+	return rs.err == nil && n == len(versions)
+}
+
 // schemaCurrent reports whether every version is applied and no other.
 func (s *Store) schemaCurrent(ctx context.Context, versions []string) (bool, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -101,17 +101,33 @@ var (
 
 var engagementReader = &reader[tamledger.Engagement]{
 	table: tables[tEngagement],
-	cols:  "organization, id, date, service, initiated_by, workloads, attendees, summary, source",
+	cols:  "organization, id, date, service, initiated_by, workloads, source, attendees, summary",
 	fill: func(r rows, org string, v *tamledger.Engagement) error {
 		*v = tamledger.Engagement{
 			Org: org, ID: r.text(1), Date: r.date(2), Service: r.enum(3), InitiatedBy: r.enum(4),
-			Workloads: r.list(5), Attendees: r.list(6), Summary: r.text(7), Source: r.enum(8),
+			Workloads: r.list(5), Source: r.enum(6), Attendees: r.list(7), Summary: r.text(8),
 		}
 		return nil
 	},
-	compare: func(a, b *tamledger.Engagement) int {
-		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
+	compare: compareEngagements,
+}
+
+// engagementScoring reads what the rules read: no attendees or summary.
+var engagementScoring = &reader[tamledger.Engagement]{
+	table: tables[tEngagement],
+	cols:  "organization, id, date, service, initiated_by, workloads, source",
+	fill: func(r rows, org string, v *tamledger.Engagement) error {
+		*v = tamledger.Engagement{
+			Org: org, ID: r.text(1), Date: r.date(2), Service: r.enum(3), InitiatedBy: r.enum(4),
+			Workloads: r.list(5), Source: r.enum(6),
+		}
+		return nil
 	},
+	compare: compareEngagements,
+}
+
+func compareEngagements(a, b *tamledger.Engagement) int {
+	return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
 }
 
 func optDate(r rows, i int) *tamledger.Date {
@@ -122,48 +138,113 @@ func optDate(r rows, i int) *tamledger.Date {
 	return &d
 }
 
-var recommendationReader = &reader[tamledger.Recommendation]{
-	table: tables[tRecommendation],
-	cols: "organization, id, raised_on, engagement, origin, pillar, workload, title, risk, " +
-		"estimated_monthly_savings, status, status_reason, implemented_on, realized_monthly_savings, " +
-		"downtime_hours, probability, architecture_value, contextualized_by_tam",
-	fill: func(r rows, org string, v *tamledger.Recommendation) error {
-		*v = tamledger.Recommendation{
-			Org: org, ID: r.text(1), RaisedOn: r.date(2), Engagement: r.text(3), Origin: r.enum(4),
-			Pillar: r.enum(5), Workload: r.enum(6), Title: r.text(7), Risk: r.enum(8),
-			EstimatedMonthlySavings: r.money(9), Status: r.enum(10), StatusReason: r.text(11),
-			ImplementedOn: optDate(r, 12), RealizedMonthlySavings: r.money(13),
-			ArchitectureValue: r.money(16), ContextualizedByTAM: r.boolean(17),
-		}
-		hours, ok1 := r.float(14)
-		prob, ok2 := r.float(15)
-		if ok1 || ok2 {
-			v.IncidentAvoided = &tamledger.IncidentAvoided{DowntimeHours: hours, Probability: prob}
-		}
-		return nil
-	},
-	compare: func(a, b *tamledger.Recommendation) int {
-		return cmp.Or(a.RaisedOn.Compare(b.RaisedOn), strings.Compare(a.ID, b.ID))
-	},
+var recommendationReader = recommendationReaderOf(AllFields)
+
+// recommendationReaderOf reads recommendations; ScoringFields leaves out
+// the title and the status reason.
+func recommendationReaderOf(f Fields) *reader[tamledger.Recommendation] {
+	cols := "organization, id, raised_on, engagement, origin, pillar, workload, risk, " +
+		"estimated_monthly_savings, status, implemented_on, realized_monthly_savings, " +
+		"downtime_hours, probability, architecture_value, contextualized_by_tam"
+	prose := f == AllFields
+	if prose {
+		cols += ", title, status_reason"
+	}
+	return &reader[tamledger.Recommendation]{
+		table: tables[tRecommendation],
+		cols:  cols,
+		fill: func(r rows, org string, v *tamledger.Recommendation) error {
+			*v = tamledger.Recommendation{
+				Org: org, ID: r.text(1), RaisedOn: r.date(2), Engagement: r.text(3), Origin: r.enum(4),
+				Pillar: r.enum(5), Workload: r.enum(6), Risk: r.enum(7),
+				EstimatedMonthlySavings: r.money(8), Status: r.enum(9),
+				ImplementedOn: optDate(r, 10), RealizedMonthlySavings: r.money(11),
+				ArchitectureValue: r.money(14), ContextualizedByTAM: r.boolean(15),
+			}
+			hours, ok1 := r.float(12)
+			prob, ok2 := r.float(13)
+			if ok1 || ok2 {
+				v.IncidentAvoided = &tamledger.IncidentAvoided{DowntimeHours: hours, Probability: prob}
+			}
+			if prose {
+				v.Title, v.StatusReason = r.text(16), r.text(17)
+			}
+			return nil
+		},
+		compare: func(a, b *tamledger.Recommendation) int {
+			return cmp.Or(a.RaisedOn.Compare(b.RaisedOn), strings.Compare(a.ID, b.ID))
+		},
+	}
 }
 
-var caseReader = &reader[tamledger.Case]{
-	table: tables[tCase],
-	cols:  "organization, id, severity, subject, opened_at, tam_engaged_at, resolved_at",
-	fill: func(r rows, org string, v *tamledger.Case) error {
-		opened, _ := r.instant(4)
-		*v = tamledger.Case{Org: org, ID: r.text(1), Severity: r.enum(2), Subject: r.text(3), OpenedAt: opened}
-		if t, ok := r.instant(5); ok {
-			v.TAMEngagedAt = &t
-		}
-		if t, ok := r.instant(6); ok {
-			v.ResolvedAt = &t
-		}
-		return nil
-	},
-	compare: func(a, b *tamledger.Case) int {
-		return cmp.Or(a.OpenedAt.Compare(b.OpenedAt), strings.Compare(a.ID, b.ID))
-	},
+var recommendationScoring = recommendationReaderOf(ScoringFields)
+
+var caseReader = caseReaderOf(AllFields)
+
+var caseScoring = caseReaderOf(ScoringFields)
+
+// caseReaderOf reads cases; ScoringFields leaves out the subject.
+func caseReaderOf(f Fields) *reader[tamledger.Case] {
+	cols := "organization, id, severity, opened_at, tam_engaged_at, resolved_at"
+	prose := f == AllFields
+	if prose {
+		cols += ", subject"
+	}
+	return &reader[tamledger.Case]{
+		table: tables[tCase],
+		cols:  cols,
+		fill: func(r rows, org string, v *tamledger.Case) error {
+			opened, _ := r.instant(3)
+			*v = tamledger.Case{Org: org, ID: r.text(1), Severity: r.enum(2), OpenedAt: opened}
+			if t, ok := r.instant(4); ok {
+				v.TAMEngagedAt = &t
+			}
+			if t, ok := r.instant(5); ok {
+				v.ResolvedAt = &t
+			}
+			if prose {
+				v.Subject = r.text(6)
+			}
+			return nil
+		},
+		compare: func(a, b *tamledger.Case) int {
+			return cmp.Or(a.OpenedAt.Compare(b.OpenedAt), strings.Compare(a.ID, b.ID))
+		},
+	}
+}
+
+// Fields says which fields of the records a bulk read fills.
+type Fields int
+
+const (
+	// AllFields fills every field.
+	AllFields Fields = iota
+	// ScoringFields fills what the rules of package score read, and
+	// leaves out free text: engagement attendees and summaries,
+	// recommendation titles and status reasons, case subjects. It is what
+	// the portfolio reads (a quarter less work on engagements). Package
+	// roi reads titles: give it AllFields.
+	ScoringFields
+)
+
+// kindReaders are the readers of the kinds read by organisation, for a
+// choice of Fields.
+type kindReaders struct {
+	engagement     *reader[tamledger.Engagement]
+	recommendation *reader[tamledger.Recommendation]
+	cases          *reader[tamledger.Case]
+}
+
+var readersFor = [...]kindReaders{
+	AllFields:     {engagementReader, recommendationReader, caseReader},
+	ScoringFields: {engagementScoring, recommendationScoring, caseScoring},
+}
+
+func (f Fields) readers() kindReaders {
+	if f < 0 || int(f) >= len(readersFor) {
+		return readersFor[AllFields]
+	}
+	return readersFor[f]
 }
 
 // each reads every row of r's query on c: at returns where to build the

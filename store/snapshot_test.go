@@ -15,12 +15,12 @@ func TestEachLedgerCancelledContext(t *testing.T) {
 		put(t, s, append([]tamledger.Record{orgRecord("acme")}, ledgerRecords("acme")...)...)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		err := s.EachLedger(ctx, func(*tamledger.Ledger) error { return nil })
+		err := s.EachLedger(ctx, store.AllFields, func(*tamledger.Ledger) error { return nil })
 		if err == nil {
 			t.Fatal("EachLedger with a cancelled context: no error")
 		}
 		n := 0
-		if err := s.EachLedger(context.Background(), func(*tamledger.Ledger) error { n++; return nil }); err != nil {
+		if err := s.EachLedger(context.Background(), store.AllFields, func(*tamledger.Ledger) error { n++; return nil }); err != nil {
 			t.Fatalf("EachLedger afterwards: %v", err)
 		}
 		if n != 1 {

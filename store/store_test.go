@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -67,6 +68,42 @@ func TestOpen(t *testing.T) {
 	if _, err := store.Open(ctx, filepath.Join(t.TempDir(), "no", "such", "dir", "x.db")); err == nil {
 		t.Error("Open in a missing directory: no error")
 	}
+	// A new database has 16 KiB pages.
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int
+	if err := s.DB().QueryRow("PRAGMA page_size").Scan(&size); err != nil || size != 16384 {
+		t.Errorf("page_size = %d, %v; want 16384", size, err)
+	}
+	// A migration this tamledger does not know: Open refuses the store.
+	if _, err := s.DB().Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES ('9999_future', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := store.Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer version") {
+		t.Errorf("Open of a store from a newer tamledger: %v, want an error that says so", err)
+	}
+	// A database made with 4 KiB pages keeps them, and works.
+	old := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", old+"?_pragma=page_size(4096)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE x (a INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err = store.Open(ctx, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, s, orgRecord("acme"))
+	if err := s.DB().QueryRow("PRAGMA page_size").Scan(&size); err != nil || size != 4096 {
+		t.Errorf("page_size of an existing 4 KiB store = %d, %v; want 4096", size, err)
+	}
+	s.Close()
 	t.Run("postgres", func(t *testing.T) {
 		s := openPostgres(t)
 		if s.Driver() != store.Postgres {
@@ -317,7 +354,7 @@ func TestEachLedger(t *testing.T) {
 		}
 		put(t, s, recs...)
 		var seen []string
-		err := s.EachLedger(ctx, func(l *tamledger.Ledger) error {
+		err := s.EachLedger(ctx, store.AllFields, func(l *tamledger.Ledger) error {
 			seen = append(seen, l.Org.ID)
 			want, err := s.Ledger(ctx, l.Org.ID)
 			if err != nil {
@@ -336,10 +373,42 @@ func TestEachLedger(t *testing.T) {
 		if !slices.Equal(seen, sorted) {
 			t.Errorf("EachLedger visited %v, want %v", seen, sorted)
 		}
+		// ScoringFields: the same ledgers without their free text.
+		prose := 0
+		err = s.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
+			want, err := s.Ledger(ctx, l.Org.ID)
+			if err != nil {
+				return err
+			}
+			for i := range want.Engagements {
+				e := &want.Engagements[i]
+				prose += len(e.Attendees) + len(e.Summary)
+				e.Attendees, e.Summary = nil, ""
+			}
+			for i := range want.Recommendations {
+				r := &want.Recommendations[i]
+				prose += len(r.Title) + len(r.StatusReason)
+				r.Title, r.StatusReason = "", ""
+			}
+			for i := range want.Cases {
+				prose += len(want.Cases[i].Subject)
+				want.Cases[i].Subject = ""
+			}
+			if a, b := ledgerJSON(t, l), ledgerJSON(t, want); a != b {
+				t.Errorf("EachLedger ScoringFields %s:\n%s\nLedger without free text:\n%s", l.Org.ID, a, b)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prose == 0 {
+			t.Error("the test ledgers hold no free text: ScoringFields is not tested")
+		}
 		// An error from fn stops it.
 		stop := errors.New("stop")
 		n := 0
-		err = s.EachLedger(ctx, func(*tamledger.Ledger) error {
+		err = s.EachLedger(ctx, store.AllFields, func(*tamledger.Ledger) error {
 			n++
 			if n == 2 {
 				return stop
@@ -351,16 +420,18 @@ func TestEachLedger(t *testing.T) {
 		}
 		// A cancelled context stops it.
 		cctx, cancel := context.WithCancel(ctx)
-		err = s.EachLedger(cctx, func(*tamledger.Ledger) error { cancel(); return nil })
+		err = s.EachLedger(cctx, store.ScoringFields, func(*tamledger.Ledger) error { cancel(); return nil })
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("EachLedger with a cancelled context: %v", err)
 		}
-		rows, err := s.ReadFloor(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rows != len(recs) {
-			t.Errorf("ReadFloor = %d rows, want %d", rows, len(recs))
+		for _, f := range []store.Fields{store.AllFields, store.ScoringFields} {
+			rows, err := s.ReadFloor(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rows != len(recs) {
+				t.Errorf("ReadFloor(%d) = %d rows, want %d", f, rows, len(recs))
+			}
 		}
 	})
 }
@@ -380,7 +451,7 @@ func TestEachLedgerManyOrganizations(t *testing.T) {
 		}
 		put(t, s, recs...)
 		i := 0
-		err := s.EachLedger(context.Background(), func(l *tamledger.Ledger) error {
+		err := s.EachLedger(context.Background(), store.AllFields, func(l *tamledger.Ledger) error {
 			if want := fmt.Sprintf("o%04d", i); l.Org.ID != want {
 				return fmt.Errorf("ledger %d is %s, want %s", i, l.Org.ID, want)
 			}
@@ -396,7 +467,7 @@ func TestEachLedgerManyOrganizations(t *testing.T) {
 		if err != nil || i != n {
 			t.Fatalf("EachLedger: %v after %d ledgers", err, i)
 		}
-		rows, err := s.ReadFloor(context.Background())
+		rows, err := s.ReadFloor(context.Background(), store.ScoringFields)
 		if err != nil || rows != len(recs) {
 			t.Errorf("ReadFloor = %d, %v; want %d", rows, err, len(recs))
 		}

@@ -228,7 +228,7 @@ func measure(ctx context.Context, dir string, n, runs, scRuns int, bin string) (
 			return r, err
 		}
 		if err := timed(&r.read, func() error {
-			return s.EachLedger(ctx, func(*tamledger.Ledger) error { return nil })
+			return s.EachLedger(ctx, store.ScoringFields, func(*tamledger.Ledger) error { return nil })
 		}); err != nil {
 			return r, err
 		}

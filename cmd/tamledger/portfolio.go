@@ -11,6 +11,7 @@ import (
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/score"
+	"github.com/tamledger/tamledger/store"
 )
 
 func init() { register(newPortfolioCmd) }
@@ -55,7 +56,7 @@ spreadsheet. See docs/scorecard.md.`,
 			defer st.Close()
 			rows := []score.PortfolioRow{}
 			today := map[string]tamledger.Date{} // by time zone: loading a zone reads a file
-			err = st.EachLedger(ctx, func(l *tamledger.Ledger) error {
+			err = st.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
 				var day tamledger.Date
 				if fixed != nil {
 					day = *fixed
