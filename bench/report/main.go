@@ -346,6 +346,7 @@ func buildHello(ctx context.Context, dir string) (string, error) {
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", "hello", ".")
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build hello: %v\n%s", err, out)
 	}
