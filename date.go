@@ -60,9 +60,16 @@ func (d Date) IsZero() bool { return d == Date{} }
 // AddDays returns d plus n calendar days (n may be negative).
 func (d Date) AddDays(n int) Date { return NewDate(d.Year, d.Month, d.Day+n) }
 
-// AddYears returns the same day n years on; 29 February becomes 1 March
-// in a year that has none.
-func (d Date) AddYears(n int) Date { return NewDate(d.Year+n, d.Month, d.Day) }
+// AddYears returns the same day n years on; 29 February becomes 28
+// February in a year that has none (as in SQL, Java or .NET date
+// arithmetic: a year back from 29 February 2028 is 28 February 2027).
+func (d Date) AddYears(n int) Date {
+	y := d.Year + n
+	if d.Month == time.February && d.Day == 29 && NewDate(y, time.February, 29).Month != time.February {
+		return NewDate(y, time.February, 28)
+	}
+	return NewDate(y, d.Month, d.Day)
+}
 
 // DaysUntil is the number of days from d to e (negative when e is earlier).
 func (d Date) DaysUntil(e Date) int {

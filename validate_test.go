@@ -30,8 +30,14 @@ func TestDates(t *testing.T) {
 		}
 	}
 	d := tamledger.MustDate("2028-02-29")
-	if got := d.AddYears(-1).String(); got != "2027-03-01" {
-		t.Errorf("2028-02-29 minus a year = %s", got)
+	if got := d.AddYears(-1).String(); got != "2027-02-28" {
+		t.Errorf("2028-02-29 minus a year = %s, want 2027-02-28", got)
+	}
+	if got := d.AddYears(4).String(); got != "2032-02-29" {
+		t.Errorf("2028-02-29 plus four years = %s, want 2032-02-29", got)
+	}
+	if got := tamledger.MustDate("2027-03-01").AddYears(1).String(); got != "2028-03-01" {
+		t.Errorf("2027-03-01 plus a year = %s", got)
 	}
 	if got := tamledger.MustDate("2026-01-01").DaysUntil(tamledger.MustDate("2027-01-01")); got != 365 {
 		t.Errorf("days in 2026 = %d", got)

@@ -33,8 +33,9 @@ type Window struct {
 func (w Window) Contains(d tamledger.Date) bool { return !d.Before(w.From) && !d.After(w.To) }
 
 // TrailingYear is the window [asOf − 1 year + 1 day, asOf]. A year back from
-// 29 February is 1 March (tamledger.Date.AddYears), so the window that ends
-// on 2028-02-29 starts on 2027-03-02.
+// 29 February is 28 February (tamledger.Date.AddYears), so the window that
+// ends on 2028-02-29 is 2027-03-01 to 2028-02-29, 366 days like every
+// window that holds a 29 February.
 func TrailingYear(asOf tamledger.Date) Window {
 	return Window{From: asOf.AddYears(-1).AddDays(1), To: asOf}
 }

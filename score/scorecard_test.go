@@ -386,10 +386,10 @@ func TestAdherence(t *testing.T) {
 			want: fp(0.25), met: 1, missed: 3, charterAdherence: fp(0.25),
 		},
 		{
-			name:        "window ending on 29 February starts on 2 March (a year back from 29 February is 1 March)",
+			name:        "window ending on 29 February starts on 1 March (a year back from 29 February is 28 February)",
 			charters:    []tamledger.Charter{charter("c", "2027-01-01", ob("sc", "strategy-call", "monthly"))},
 			engagements: []tamledger.Engagement{eng("e1", "2027-02-10", "strategy-call"), eng("e2", "2028-02-29", "strategy-call")},
-			asOf:        "2028-02-29", wantFrom: "2027-03-02", obligation: "sc",
+			asOf:        "2028-02-29", wantFrom: "2027-03-01", obligation: "sc",
 			// Feb 2027 (met) ended before the window; Mar 2027..Jan 2028 missed; Feb 2028 met on its last day.
 			want: fp(1.0 / 12), met: 1, missed: 11, charterAdherence: fp(1.0 / 12),
 		},
@@ -467,8 +467,8 @@ func TestProactiveRatio(t *testing.T) {
 		{"only engagements outside the window", []tamledger.Engagement{eng("a", "2025-06-30", "other"), eng("b", "2026-07-01", "other")}, "2026-06-30", nil},
 		{"window edges included", []tamledger.Engagement{eng("a", "2025-07-01", "other"), byCustomer(eng("b", "2026-06-30", "other")),
 			byCustomer(eng("c", "2026-01-01", "escalation")), eng("d", "2025-06-30", "other")}, "2026-06-30", fp(1.0 / 3)},
-		{"29 February: 1 March of the year before is outside", []tamledger.Engagement{eng("a", "2027-03-01", "other"),
-			byCustomer(eng("b", "2027-03-02", "other"))}, "2028-02-29", fp(0)},
+		{"29 February: 28 February of the year before is outside, 1 March inside", []tamledger.Engagement{eng("a", "2027-02-28", "other"),
+			byCustomer(eng("b", "2027-03-01", "other"))}, "2028-02-29", fp(0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
