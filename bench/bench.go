@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -204,6 +205,43 @@ func Build(ctx context.Context, path string, c Config) error {
 		fmt.Fprintf(c.Progress, "built %s: %s\n", path, stats)
 	}
 	return os.Rename(tmp, path)
+}
+
+// BuildInto generates the store of c into the database dsn (a PostgreSQL
+// DSN, say), which must hold no organisation yet.
+func BuildInto(ctx context.Context, dsn string, c Config) error {
+	c = c.norm()
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	if counts[tamledger.KindOrganization] > 0 {
+		return fmt.Errorf("%s already holds %d organisations: give an empty database", redact(dsn), counts[tamledger.KindOrganization])
+	}
+	stats, err := write(ctx, s, c)
+	if err != nil {
+		return err
+	}
+	if c.Progress != nil {
+		fmt.Fprintf(c.Progress, "built %s: %s\n", redact(dsn), stats)
+	}
+	return nil
+}
+
+// redact hides the password of a DSN.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return dsn
 }
 
 // Stats counts the records of a store by kind.

@@ -5,6 +5,7 @@
 //
 //	go run ./bench/genstore -orgs 100,1000,10000
 //	go run ./bench/genstore -orgs 10000 -dir /tmp/tamledger-bench -force
+//	go run ./bench/genstore -orgs 10000 -pg postgres://...   # into an empty PostgreSQL database
 //
 // DIR is -dir, else $TAMLEDGER_BENCH_DIR, else /tmp/tamledger-bench. It
 // prints the path of each store.
@@ -28,6 +29,7 @@ func main() {
 	seed := flag.Int64("seed", bench.DefaultSeed, "demo.Stream seed")
 	asOf := flag.String("as-of", bench.AsOf.String(), "generate history up to this date")
 	force := flag.Bool("force", false, "rebuild even when the store is cached")
+	pg := flag.String("pg", "", "build into this PostgreSQL database (a postgres:// DSN, empty) instead of a cached SQLite file; one size only")
 	flag.Parse()
 
 	day, err := tamledger.ParseDate(*asOf)
@@ -40,6 +42,16 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *pg != "" {
+		if len(sizes) != 1 {
+			fail(fmt.Errorf("-pg takes one size (-orgs N)"))
+		}
+		c := bench.Config{Orgs: sizes[0], Years: *years, Seed: *seed, AsOf: day, Progress: os.Stderr}
+		if err := bench.BuildInto(ctx, *pg, c); err != nil {
+			fail(err)
+		}
+		return
+	}
 	for _, n := range sizes {
 		c := bench.Config{Dir: *dir, Orgs: n, Years: *years, Seed: *seed, AsOf: day, Progress: os.Stderr}
 		if *force {
