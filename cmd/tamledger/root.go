@@ -154,7 +154,11 @@ func (a *app) ledger(ctx context.Context, org string) (*tamledger.Ledger, error)
 		return nil, err
 	}
 	defer st.Close()
-	return st.Ledger(ctx, org)
+	l, err := st.Ledger(ctx, org)
+	if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
+		return nil, usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", org))
+	}
+	return l, err
 }
 
 // organization reads an organisation inside tx; an unknown id is a usage

@@ -298,8 +298,8 @@ func TestScoreCommandsUsage(t *testing.T) {
 		{[]string{"scorecard", "--org", "acme", "-o", "csv"}, "unknown output format"},
 		{[]string{"actions", "--org", "acme", "-o", "yaml"}, "unknown output format"},
 		{[]string{"portfolio", "-o", "yaml"}, "unknown output format"},
-		{[]string{"scorecard", "--org", "nope"}, "nope"},
-		{[]string{"actions", "--org", "nope"}, "nope"},
+		{[]string{"scorecard", "--org", "nope"}, `unknown organization "nope" (see tamledger portfolio`},
+		{[]string{"actions", "--org", "nope"}, `unknown organization "nope"`},
 		{[]string{"scorecard", "--org", "acme", "extra"}, "unknown command"},
 	}
 	for _, tt := range tests {
