@@ -320,6 +320,9 @@ func (s *Store) readConns(ctx context.Context, n int) ([]conn, func(), error) {
 	if s.raw != nil {
 		return s.rawSnapshot(ctx, n)
 	}
+	if s.pg != nil {
+		return s.pgSnapshot(ctx, n)
+	}
 	txs, err := s.snapshot(ctx, n)
 	if err != nil {
 		return nil, nil, err

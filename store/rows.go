@@ -272,8 +272,10 @@ func (r *rawReadRows) same(i int, s string) bool {
 	return b != nil && string(b) == s
 }
 
-func (r *rawReadRows) list(i int) []string {
-	b := r.rawRows.bytes(i)
+func (r *rawReadRows) list(i int) []string { return internedList(r.rawRows.bytes(i), r.c.interned) }
+
+// internedList is splitList of b (nil for NULL), its items interned.
+func internedList(b []byte, interned func([]byte) string) []string {
 	if b == nil {
 		return nil
 	}
@@ -292,7 +294,7 @@ func (r *rawReadRows) list(i int) []string {
 		for j < len(b) && b[j] != ';' {
 			j++
 		}
-		out = append(out, r.c.interned(b[:j]))
+		out = append(out, interned(b[:j]))
 		if j == len(b) {
 			return out
 		}

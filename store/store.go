@@ -64,6 +64,7 @@ type Store struct {
 
 	raw *rawPool // SQLite: raw connections for bulk reads
 	wc  *rawConn // SQLite: the raw write connection, used under wmu
+	pg  *pgPool  // PostgreSQL: pgx connections for bulk reads
 }
 
 // Open opens the store named by dsn and brings its schema up to date.
@@ -82,7 +83,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		s = &Store{db: db, d: postgresDialect}
+		pg, err := newPgPool(dsn)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
+		}
+		s = &Store{db: db, d: postgresDialect, pg: pg}
 	} else {
 		if strings.TrimSpace(dsn) == "" {
 			return nil, tamledger.Errorf(tamledger.EINVALID, "no database given (want a SQLite file path or a postgres:// URL)")
@@ -147,6 +153,9 @@ func sqliteDSN(dsn string) string {
 func (s *Store) Close() error {
 	if s.raw != nil {
 		s.raw.close()
+	}
+	if s.pg != nil {
+		s.pg.close()
 	}
 	if s.wmu != nil {
 		select {
