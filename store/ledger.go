@@ -128,12 +128,25 @@ func (s *Store) Ledger(ctx context.Context, org string) (*tamledger.Ledger, erro
 	if org == "" {
 		return nil, tamledger.Errorf(tamledger.ENOTFOUND, "no organization given")
 	}
-	conns, release, err := s.readConns(ctx, 1)
-	if err != nil {
-		return nil, err
+	var c conn
+	if s.pg != nil {
+		// One organisation: the database/sql connection that Open made
+		// serves it; a pgx connection of its own would cost a connect.
+		txs, err := s.snapshot(ctx, 1)
+		if err != nil {
+			return nil, err
+		}
+		defer txs[0].Rollback()
+		c = sqlConn{txs[0]}
+	} else {
+		conns, release, err := s.readConns(ctx, 1)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		c = conns[0]
 	}
-	defer release()
-	ls, err := readRange(ctx, conns[0], orgRange{eq: org}, AllFields)
+	ls, err := readRange(ctx, c, orgRange{eq: org}, AllFields)
 	if err != nil {
 		return nil, err
 	}
