@@ -72,7 +72,7 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 	)`); err != nil {
 		return err
 	}
-	applied, err := appliedMigrations(ctx, tx)
+	applied, err := appliedMigrations(ctx, sqlConn{tx})
 	if err != nil {
 		return err
 	}
@@ -114,19 +114,8 @@ func (s *Store) rawSchemaCurrent() bool {
 		return false
 	}
 	defer s.raw.put(c)
-	rs, err := c.query(`SELECT version FROM schema_migrations`)
-	if err != nil {
-		return false
-	}
-	defer rs.close()
-	n := 0
-	for rs.next() {
-		if !slices.Contains(versions, string(rs.bytes(0))) {
-			return false
-		}
-		n++
-	}
-	return rs.err == nil && n == len(versions)
+	applied, err := appliedMigrations(context.Background(), c)
+	return err == nil && current(applied, versions)
 }
 
 // schemaCurrent reports whether every version is applied and no other.
@@ -136,34 +125,35 @@ func (s *Store) schemaCurrent(ctx context.Context, versions []string) (bool, err
 		return false, err
 	}
 	defer tx.Rollback()
-	applied, err := appliedMigrations(ctx, tx)
+	applied, err := appliedMigrations(ctx, sqlConn{tx})
 	if err != nil {
 		return false, err
 	}
+	return current(applied, versions), nil
+}
+
+// current reports whether applied holds every version and no other.
+func current(applied map[string]bool, versions []string) bool {
 	if len(applied) != len(versions) {
-		return false, nil
+		return false
 	}
 	for _, v := range versions {
 		if !applied[v] {
-			return false, nil
+			return false
 		}
 	}
-	return true, nil
+	return true
 }
 
-func appliedMigrations(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+func appliedMigrations(ctx context.Context, c conn) (map[string]bool, error) {
+	rs, err := c.rows(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer rs.close()
 	applied := map[string]bool{}
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		applied[v] = true
+	for rs.next() {
+		applied[rs.text(0)] = true
 	}
-	return applied, rows.Err()
+	return applied, rs.err()
 }

@@ -30,8 +30,8 @@ var pgTextResults = pgx.QueryResultFormats{pgx.TextFormatCode}
 
 // pgConn is a pgx connection used by one goroutine at a time.
 type pgConn struct {
-	c      *pgx.Conn
-	intern map[string]string
+	c *pgx.Conn
+	interner
 }
 
 func (c *pgConn) rows(ctx context.Context, query string, args ...any) (rows, error) {
@@ -45,17 +45,6 @@ func (c *pgConn) rows(ctx context.Context, query string, args ...any) (rows, err
 func (c *pgConn) exec(ctx context.Context, sql string) error {
 	_, err := c.c.Exec(ctx, sql)
 	return err
-}
-
-func (c *pgConn) interned(b []byte) string {
-	if s, ok := c.intern[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(c.intern) < maxInterned {
-		c.intern[s] = s
-	}
-	return s
 }
 
 // pgPool keeps pgx connections between bulk reads.
@@ -86,7 +75,7 @@ func (p *pgPool) get(ctx context.Context) (*pgConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pgConn{c: c, intern: map[string]string{}}, nil
+	return &pgConn{c: c, interner: interner{}}, nil
 }
 
 // put returns a connection, ending its transaction.

@@ -21,14 +21,12 @@ import (
 // are query_only.
 
 type rawConn struct {
-	tls    *libc.TLS
-	db     uintptr
-	stmts  map[string]uintptr // prepared queries, by text
-	intern map[string]string  // small vocabularies: services, statuses, workload ids
-	zero   uintptr            // an empty C string
+	tls      *libc.TLS
+	db       uintptr
+	stmts    map[string]uintptr // prepared queries, by text
+	interner                    // small vocabularies: services, statuses, workload ids
+	zero     uintptr            // an empty C string
 }
-
-const maxInterned = 4096
 
 func openRaw(name string, uri, readOnly bool) (c *rawConn, err error) {
 	tls := libc.NewTLS()
@@ -45,7 +43,7 @@ func openRaw(name string, uri, readOnly bool) (c *rawConn, err error) {
 		flags |= sqlite3.SQLITE_OPEN_URI
 	}
 	rc := sqlite3.Xsqlite3_open_v2(tls, cname, pdb, flags, 0)
-	c = &rawConn{tls: tls, db: *(*uintptr)(cmem(pdb)), stmts: map[string]uintptr{}, intern: map[string]string{}}
+	c = &rawConn{tls: tls, db: *(*uintptr)(cmem(pdb)), stmts: map[string]uintptr{}, interner: interner{}}
 	if rc != sqlite3.SQLITE_OK {
 		err = c.error(rc)
 		c.close()
@@ -281,18 +279,6 @@ func (r *rawRows) float(i int) float64 {
 
 func (r *rawRows) int(i int) int64 {
 	return sqlite3.Xsqlite3_column_int64(r.c.tls, r.st, int32(i))
-}
-
-// interned is b as a string, shared with earlier equal values.
-func (c *rawConn) interned(b []byte) string {
-	if s, ok := c.intern[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(c.intern) < maxInterned {
-		c.intern[s] = s
-	}
-	return s
 }
 
 // rawPool keeps raw connections to a SQLite file between reads, with their

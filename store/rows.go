@@ -274,6 +274,24 @@ func (r *rawReadRows) same(i int, s string) bool {
 
 func (r *rawReadRows) list(i int) []string { return internedList(r.rawRows.bytes(i), r.c.interned) }
 
+// interner shares the strings of small vocabularies (services, statuses,
+// workload ids) between the rows of a connection: at most maxInterned.
+type interner map[string]string
+
+const maxInterned = 4096
+
+// interned is b as a string, shared with earlier equal values.
+func (in interner) interned(b []byte) string {
+	if s, ok := in[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(in) < maxInterned {
+		in[s] = s
+	}
+	return s
+}
+
 // internedList is splitList of b (nil for NULL), its items interned.
 func internedList(b []byte, interned func([]byte) string) []string {
 	if b == nil {
