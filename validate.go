@@ -293,3 +293,12 @@ func (b *PriceBook) Validate() error {
 	}
 	return p.Err()
 }
+
+// ValidateValue validates a record value of any kind (a pointer to one of
+// the domain types).
+func ValidateValue(v any) error {
+	if x, ok := v.(interface{ Validate() error }); ok {
+		return x.Validate()
+	}
+	return Errorf(EINVALID, "%T is not a record value", v)
+}

@@ -232,7 +232,7 @@ func (t *table) keyArgs(org, id string) []any {
 
 // width is the number of parameters of one row of an upsert.
 func (t *table) width() int {
-	w := 2 + len(t.cols) // id, spec
+	w := 3 + len(t.cols) // id, spec, managed
 	if t.scoped {
 		w++
 	}
@@ -267,7 +267,7 @@ func (t *table) upsert(d *dialect, rows int, on conflict, returning bool, now st
 		cols = []string{"organization", "id"}
 	}
 	cols = append(cols, t.cols...)
-	cols = append(cols, "spec")
+	cols = append(cols, "spec", "managed")
 	fmt.Fprintf(&b, "%s %s (%s, rev, updated_at) VALUES ", d.insert, t.name, strings.Join(cols, ", "))
 	n := 0
 	for r := 0; r < rows; r++ {
@@ -289,10 +289,12 @@ func (t *table) upsert(d *dialect, rows int, on conflict, returning bool, now st
 		fmt.Fprintf(&b, " ON CONFLICT (%s) DO NOTHING", t.keyCols())
 	case update:
 		fmt.Fprintf(&b, " ON CONFLICT (%s) DO UPDATE SET ", t.keyCols())
-		for _, c := range cols[len(cols)-len(t.cols)-1:] {
+		for _, c := range cols[len(cols)-len(t.cols)-2:] {
 			fmt.Fprintf(&b, "%s = excluded.%s, ", c, c)
 		}
-		fmt.Fprintf(&b, "rev = %s.rev + 1, updated_at = excluded.updated_at WHERE %s.spec <> excluded.spec", t.name, t.name)
+		// A change of ownership alone is written but is no new version.
+		fmt.Fprintf(&b, "rev = %[1]s.rev + CASE WHEN %[1]s.spec <> excluded.spec THEN 1 ELSE 0 END, "+
+			"updated_at = excluded.updated_at WHERE %[1]s.spec <> excluded.spec OR %[1]s.managed IS DISTINCT FROM excluded.managed", t.name)
 	}
 	if returning {
 		fmt.Fprintf(&b, " RETURNING %s, rev", t.keyCols())

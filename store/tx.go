@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -20,8 +19,11 @@ import (
 // On SQLite one write transaction runs at a time (Begin waits for the
 // previous one to end); on PostgreSQL a read with Get or GetRev locks the
 // row until the transaction ends. So a read-modify-write inside one Tx
-// never loses a concurrent update. PutIfRev checks a rev read in an earlier
-// transaction (optimistic concurrency, for web forms).
+// never loses a concurrent update. PutIfRev and DeleteIfRev check a rev
+// read in an earlier transaction (optimistic concurrency).
+//
+// Every write merges by field ownership, as the Tx's Write says (BeginAs):
+// see tamledger.Apply and tamledger.Take.
 //
 // On SQLite, PutBatch returns once its statements are queued; they run on
 // another goroutine while the caller goes on (see writer.go), and a write
@@ -39,8 +41,10 @@ type Tx struct {
 	err     error             // the first statement error
 	done    bool
 	unlock  func()
-	w       *writer         // SQLite: the background writer, once started
+	w       *writer         // the writer, once started
 	gone    map[string]bool // organisations deleted in this Tx
+	wr      Write           // who writes, and how
+	wrote   bool            // something was written
 }
 
 type stmtKey struct {
@@ -50,9 +54,30 @@ type stmtKey struct {
 	returning bool
 }
 
-// Begin starts a write transaction. End it with Commit or Rollback; on
-// SQLite other writers of this process wait until it ends.
+// Write says who writes in a Tx and how their writes merge with what is
+// stored (docs/documents.md, "Who changed what").
+type Write struct {
+	Manager string // tamledger.ManagerImport, tamledger.ManagerCLI, ...
+	// Edit: the manager changes some fields on purpose and takes them
+	// (tamledger.Take); else it states whole records (tamledger.Apply).
+	Edit bool
+	// Force: an applier takes the fields another manager set, and creates
+	// records another deleted, instead of a conflict.
+	Force bool
+}
+
+// Begin starts a write transaction of a file import (an applier, not
+// forced). End it with Commit or Rollback; on SQLite other writers of this
+// process wait until it ends.
 func (s *Store) Begin(ctx context.Context) (*Tx, error) {
+	return s.BeginAs(ctx, Write{Manager: tamledger.ManagerImport})
+}
+
+// BeginAs starts a write transaction whose writes merge as w says.
+func (s *Store) BeginAs(ctx context.Context, w Write) (*Tx, error) {
+	if w.Manager == "" {
+		return nil, fmt.Errorf("store: a write needs a manager")
+	}
 	unlock := func() {}
 	if s.wmu != nil {
 		select {
@@ -86,7 +111,7 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 	}
 	return &Tx{
 		s: s, c: c, now: s.d.now(time.Now()), unlock: unlock,
-		known: map[string]bool{}, missing: map[string]string{}, gone: map[string]bool{},
+		known: map[string]bool{}, missing: map[string]string{}, gone: map[string]bool{}, wr: w,
 	}, nil
 }
 
@@ -111,7 +136,7 @@ func (t *Tx) Commit() error {
 		t.c.rollback()
 		return err
 	}
-	if t.s.d == sqliteDialect { // for readers on several connections: see snapshot
+	if t.s.d == sqliteDialect && t.wrote { // for readers on several connections: see snapshot
 		if _, err := t.c.exec(context.Background(), "UPDATE store_generation SET n = n + 1"); err != nil {
 			t.c.rollback()
 			return mapError("commit", err, "")
@@ -171,16 +196,17 @@ func (t *Tx) fail(err error) error {
 }
 
 // Put stores one record: Created when its key is new, Updated when its
-// canonical JSON differs from the stored one (rev goes up by one), and
-// Unchanged when it is identical (nothing is written). It returns EINVALID
-// for a bad key. A record may be written before its organisation in the
-// same Tx; Commit returns EINVALID if the organisation is still missing.
+// canonical JSON changes (rev goes up by one), and Unchanged when it stays
+// the same. It returns EINVALID for a bad key and a *ConflictError when the
+// write conflicts with another manager's. A record may be written before
+// its organisation in the same Tx; Commit returns EINVALID if the
+// organisation is still missing.
 func (t *Tx) Put(ctx context.Context, rec tamledger.Record) (tamledger.Change, error) {
 	ch, err := t.PutBatch(ctx, []tamledger.Record{rec})
-	if err != nil {
+	if len(ch) == 0 {
 		return tamledger.Unchanged, err
 	}
-	return ch[0], nil
+	return ch[0], err
 }
 
 // PutBatch stores many records as Put does, with a few multi-row statements
@@ -189,6 +215,12 @@ func (t *Tx) Put(ctx context.Context, rec tamledger.Record) (tamledger.Change, e
 // batch may hold an organisation and its records in any order. A key given
 // twice is stored twice, in order. Keys and kinds are checked before
 // anything is written; if writing then fails, roll back.
+//
+// Each record is merged with the stored one by field ownership; when the
+// merge keeps fields another manager set, recs[i].Value becomes the merged
+// record. Records that conflict are not written: PutBatch then returns the
+// changes of the others and a *ConflictError, and the Tx stays usable (to
+// look for more conflicts; roll it back).
 func (t *Tx) PutBatch(ctx context.Context, recs []tamledger.Record) ([]tamledger.Change, error) {
 	if err := t.usable(); err != nil {
 		return nil, err
@@ -212,17 +244,17 @@ func (t *Tx) PutBatch(ctx context.Context, recs []tamledger.Record) ([]tamledger
 		return nil, err
 	}
 	changes := make([]tamledger.Change, len(recs))
-	if t.s.d == sqliteDialect {
-		if err := t.startWriter().put(ctx, recs, &byTable, changes); err != nil {
-			return nil, t.fail(err)
-		}
-	} else if err := t.write(ctx, recs, &byTable, changes, false); err != nil {
-		return nil, err
+	conflicts, err := t.startWriter().put(ctx, t.wr, recs, &byTable, changes)
+	if err != nil {
+		return nil, t.fail(err)
 	}
 	for _, i := range byTable[tOrganization] {
 		t.known[recs[i].ID] = true
 		delete(t.missing, recs[i].ID)
 		delete(t.gone, recs[i].ID)
+	}
+	if len(conflicts) > 0 {
+		return changes, &ConflictError{Manager: t.wr.Manager, Records: conflicts}
 	}
 	return changes, nil
 }
@@ -332,183 +364,6 @@ func (t *Tx) checkMissing() error {
 	return tamledger.Errorf(tamledger.EINVALID, "%s; import the Organization too", strings.Join(msgs, "; "))
 }
 
-// chunk is the rows of one upsert statement.
-type chunk struct {
-	table int
-	idx   []int32          // positions in recs, in statement order
-	pos   map[recKey]int32 // key -> position in recs
-	args  []any
-	err   error
-}
-
-type recKey struct{ org, id string }
-
-// write writes the records of byTable in table order, chunk by chunk. The
-// chunks' arguments (the canonical JSON above all) are encoded on another
-// goroutine while the previous chunk executes.
-func (t *Tx) write(ctx context.Context, recs []tamledger.Record, byTable *[nTables][]int32, changes []tamledger.Change, create bool) error {
-	total := 0
-	for k := range byTable {
-		if len(byTable[k]) > 0 {
-			total += (len(byTable[k]) + tables[k].rowsPerStatement(t.s.d) - 1) / tables[k].rowsPerStatement(t.s.d)
-		}
-	}
-	if total == 0 {
-		return nil
-	}
-	if total <= 2 { // not worth a goroutine
-		p := newProducer(t.s.d, recs, byTable)
-		for {
-			c := p.next(nil)
-			if c == nil {
-				return nil
-			}
-			if err := t.exec(ctx, c, changes, create); err != nil {
-				return err
-			}
-		}
-	}
-
-	stop := make(chan struct{})
-	ready := make(chan *chunk, 2)
-	free := make(chan *chunk, 4)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(ready)
-		p := newProducer(t.s.d, recs, byTable)
-		for {
-			var reuse *chunk
-			select {
-			case reuse = <-free:
-			default:
-			}
-			c := p.next(reuse)
-			if c == nil {
-				return
-			}
-			select {
-			case ready <- c:
-			case <-stop:
-				return
-			}
-		}
-	}()
-	defer wg.Wait()
-	defer close(stop)
-	for c := range ready {
-		if err := t.exec(ctx, c, changes, create); err != nil {
-			return err
-		}
-		select {
-		case free <- c:
-		default:
-		}
-	}
-	return nil
-}
-
-// producer cuts the records into chunks and encodes their arguments.
-type producer struct {
-	d       *dialect
-	recs    []tamledger.Record
-	byTable *[nTables][]int32
-	k       int // current table
-	at      int // next position in byTable[k]
-	buf     bytes.Buffer
-	enc     *json.Encoder
-}
-
-func newProducer(d *dialect, recs []tamledger.Record, byTable *[nTables][]int32) *producer {
-	p := &producer{d: d, recs: recs, byTable: byTable}
-	p.enc = json.NewEncoder(&p.buf)
-	return p
-}
-
-// next returns the next chunk (reusing c's memory when c is not nil), or
-// nil at the end.
-func (p *producer) next(c *chunk) *chunk {
-	for p.k < nTables && p.at >= len(p.byTable[p.k]) {
-		p.k++
-		p.at = 0
-	}
-	if p.k == nTables {
-		return nil
-	}
-	tb := tables[p.k]
-	per := tb.rowsPerStatement(p.d)
-	if c == nil {
-		c = &chunk{pos: make(map[recKey]int32, per)}
-	}
-	c.table, c.idx, c.args, c.err = p.k, c.idx[:0], c.args[:0], nil
-	clear(c.pos)
-	list := p.byTable[p.k]
-	for p.at < len(list) && len(c.idx) < per {
-		i := list[p.at]
-		r := &p.recs[i]
-		key := recKey{r.Org, r.ID}
-		if _, dup := c.pos[key]; dup {
-			break // the same key again: it goes in the next statement
-		}
-		c.pos[key] = i
-		c.idx = append(c.idx, i)
-		p.at++
-		if tb.scoped {
-			c.args = append(c.args, r.Org)
-		}
-		c.args = append(c.args, r.ID)
-		c.args = tb.args(p.d, r.Value, c.args)
-		p.buf.Reset()
-		if err := p.enc.Encode(r.Value); err != nil {
-			c.err = tamledger.Errorf(tamledger.EINVALID, "%s %s: cannot encode it as JSON: %v", r.Kind, describeKey(r.Org, r.ID), err)
-			return c
-		}
-		spec := p.buf.Bytes()
-		c.args = append(c.args, string(spec[:len(spec)-1])) // without Encode's newline
-	}
-	return c
-}
-
-// exec runs one chunk's upsert and records what it did to each row.
-func (t *Tx) exec(ctx context.Context, c *chunk, changes []tamledger.Change, create bool) error {
-	if c.err != nil {
-		return c.err
-	}
-	tb := tables[c.table]
-	on := update
-	if create {
-		on = skip
-	}
-	rs, err := t.upsert(ctx, stmtKey{table: c.table, rows: len(c.idx), on: on, returning: true}, c.args)
-	if err != nil {
-		return t.fail(mapError("write "+tb.name, err, t.fkMessage(c.table)))
-	}
-	defer rs.close()
-	for rs.next() {
-		var key recKey
-		k := 0
-		if tb.scoped {
-			key.org, k = rs.text(0), 1
-		}
-		key.id = rs.text(k)
-		rev := rs.integer(k + 1)
-		i, ok := c.pos[key]
-		if !ok {
-			return t.fail(fmt.Errorf("store: write %s: the database returned an unexpected key %v", tb.name, key))
-		}
-		if rev == 1 {
-			changes[i] = tamledger.Created
-		} else {
-			changes[i] = tamledger.Updated
-		}
-	}
-	if err := rs.err(); err != nil {
-		return t.fail(mapError("write "+tb.name, err, t.fkMessage(c.table)))
-	}
-	return nil
-}
-
 func (t *Tx) fkMessage(table int) string {
 	return fmt.Sprintf("a %s belongs to an organization that is not in the store (was it deleted concurrently?); import the Organization first", tables[table].kind)
 }
@@ -576,54 +431,46 @@ func decodeRecord(tb *table, org, id, spec string) (tamledger.Record, error) {
 	return rec, nil
 }
 
-// PutIfRev stores rec only if the stored record's rev is still rev (0: only
-// if there is no such record yet), and returns ECONFLICT otherwise, saying
-// whether the record was changed, deleted or created in the meantime.
+// PutIfRev stores rec as Put does, only if the stored record's rev is
+// still rev (0: only if there is no such record yet), and returns ECONFLICT
+// otherwise, saying whether the record was changed, deleted or created in
+// the meantime.
 func (t *Tx) PutIfRev(ctx context.Context, rec tamledger.Record, rev int64) (tamledger.Change, error) {
-	if err := t.sync(); err != nil {
-		return tamledger.Unchanged, err
-	}
 	tb, err := check(rec)
 	if err != nil {
 		return tamledger.Unchanged, err
 	}
-	what := rec.Kind + " " + describeKey(rec.Org, rec.ID)
+	if err := t.checkRev(ctx, tb, rec.Org, rec.ID, rev, true); err != nil {
+		return tamledger.Unchanged, err
+	}
+	return t.Put(ctx, rec)
+}
+
+// checkRev returns ECONFLICT unless the stored record's rev is rev (0:
+// there is none; -1: any rev, when one exists); it locks the row on
+// PostgreSQL.
+func (t *Tx) checkRev(ctx context.Context, tb *table, org, id string, rev int64, put bool) error {
+	if err := t.sync(); err != nil {
+		return err
+	}
+	what := tb.kind + " " + describeKey(org, id)
 	query := "SELECT rev FROM " + tb.name + " WHERE " + tb.keyWhere() + t.s.d.lockRow
-	cur, found, err := t.queryInt(ctx, query, tb.keyArgs(rec.Org, rec.ID)...)
+	cur, found, err := t.queryInt(ctx, query, tb.keyArgs(org, id)...)
 	switch {
 	case err != nil:
-		return tamledger.Unchanged, t.fail(mapError("get "+rec.Kind, err, ""))
+		return t.fail(mapError("get "+tb.kind, err, ""))
+	case !found && rev == 0 && put:
+		return nil
+	case !found && rev > 0:
+		return tamledger.Errorf(tamledger.ECONFLICT, "%s was deleted after it was read (at version %d)", what, rev)
 	case !found:
-		if rev != 0 {
-			return tamledger.Unchanged, tamledger.Errorf(tamledger.ECONFLICT, "%s was deleted after it was read (at rev %d)", what, rev)
-		}
-	case rev == 0:
-		return tamledger.Unchanged, tamledger.Errorf(tamledger.ECONFLICT, "%s already exists (rev %d)", what, cur)
-	case cur != rev:
-		return tamledger.Unchanged, tamledger.Errorf(tamledger.ECONFLICT, "%s was changed after it was read (read at rev %d, now rev %d)", what, rev, cur)
+		return tamledger.Errorf(tamledger.ENOTFOUND, "%s is not in the store", what)
+	case rev == 0 && put:
+		return tamledger.Errorf(tamledger.ECONFLICT, "%s already exists (version %d)", what, cur)
+	case rev > 0 && cur != rev:
+		return tamledger.Errorf(tamledger.ECONFLICT, "%s was changed after it was read (read at version %d, now version %d); read it again", what, rev, cur)
 	}
-	recs := []tamledger.Record{rec}
-	var byTable [nTables][]int32
-	byTable[tb.pos] = []int32{0}
-	if err := t.checkOrgs(ctx, recs, &byTable); err != nil {
-		return tamledger.Unchanged, err
-	}
-	changes := make([]tamledger.Change, 1)
-	if err := t.write(ctx, recs, &byTable, changes, rev == 0); err != nil {
-		return tamledger.Unchanged, err
-	}
-	if rev == 0 && changes[0] != tamledger.Created { // created concurrently
-		return tamledger.Unchanged, tamledger.Errorf(tamledger.ECONFLICT, "%s was created by someone else meanwhile", what)
-	}
-	if tb.kind == tamledger.KindOrganization {
-		t.known[rec.ID] = true
-		delete(t.missing, rec.ID)
-		delete(t.gone, rec.ID)
-	}
-	if t.s.d == sqliteDialect {
-		t.startWriter().remember(tb.pos, rec.Org, rec.ID, rec.Value)
-	}
-	return changes[0], nil
+	return nil
 }
 
 // queryInt returns the first column of the first row of query.
@@ -639,9 +486,56 @@ func (t *Tx) queryInt(ctx context.Context, query string, args ...any) (n int64, 
 	return n, found, rs.err()
 }
 
-// Delete deletes a record. It returns ENOTFOUND when there is none, and
-// EINVALID for an organisation that still has records.
+// Meta is what the store keeps about a record beside its value.
+type Meta struct {
+	Rev       int64 // the version: 1 when created, +1 on every change
+	UpdatedAt string
+	Managed   tamledger.Managed // who set which field
+}
+
+// GetMeta returns a stored record with its version and field ownership; ok
+// is false when there is none. On PostgreSQL it locks the row until the Tx
+// ends.
+func (t *Tx) GetMeta(ctx context.Context, kind, org, id string) (rec tamledger.Record, meta Meta, ok bool, err error) {
+	if err := t.sync(); err != nil {
+		return rec, meta, false, err
+	}
+	tb, err := lookup(kind, org, id)
+	if err != nil {
+		return rec, meta, false, err
+	}
+	rs, err := t.c.rows(ctx, "SELECT spec, rev, updated_at, managed FROM "+tb.name+" WHERE "+tb.keyWhere()+t.s.d.lockRow, tb.keyArgs(org, id)...)
+	if err != nil {
+		return rec, meta, false, t.fail(mapError("get "+kind, err, ""))
+	}
+	defer rs.close()
+	if !rs.next() {
+		return rec, meta, false, t.fail(mapError("get "+kind, rs.err(), ""))
+	}
+	spec := rs.text(0)
+	meta.Rev, meta.UpdatedAt = rs.integer(1), rs.text(2)
+	managed := rs.text(3)
+	if err := rs.err(); err != nil {
+		return rec, meta, false, t.fail(mapError("get "+kind, err, ""))
+	}
+	if meta.Managed, err = tamledger.ParseManaged(managed); err != nil {
+		return rec, meta, false, fmt.Errorf("store: %s %s: %w", kind, describeKey(org, id), err)
+	}
+	rec, err = decodeRecord(tb, org, id, spec)
+	return rec, meta, err == nil, err
+}
+
+// Delete deletes a record, as DeleteIfRev does whatever its version.
 func (t *Tx) Delete(ctx context.Context, kind, org, id string) error {
+	return t.DeleteIfRev(ctx, kind, org, id, -1)
+}
+
+// DeleteIfRev deletes a record if its version is still rev (-1: any). It
+// keeps a tombstone, owned by the Tx's manager, so that a re-import of the
+// file the record came from does not bring it back (docs/documents.md). It
+// returns ENOTFOUND when there is no such record, ECONFLICT when its version
+// changed, and EINVALID for an organisation that still has records.
+func (t *Tx) DeleteIfRev(ctx context.Context, kind, org, id string, rev int64) error {
 	if err := t.sync(); err != nil {
 		return err
 	}
@@ -672,19 +566,90 @@ func (t *Tx) Delete(ctx context.Context, kind, org, id string) error {
 			return tamledger.Errorf(tamledger.EINVALID, "%s still has records (a %s at least); delete them first", what, kinds[0])
 		}
 	}
-	n, err := t.c.exec(ctx, "DELETE FROM "+tb.name+" WHERE "+tb.keyWhere(), tb.keyArgs(org, id)...)
+	if err := t.checkRev(ctx, tb, org, id, rev, false); err != nil {
+		return err
+	}
+	rec, meta, ok, err := t.GetMeta(ctx, kind, org, id)
 	if err != nil {
+		return err
+	}
+	if !ok {
+		return tamledger.Errorf(tamledger.ENOTFOUND, "%s is not in the store", what)
+	}
+	spec, err := json.Marshal(rec.Value)
+	if err != nil {
+		return fmt.Errorf("store: delete %s: %w", what, err)
+	}
+	tomb, err := tamledger.Tombstone(t.wr.Manager, spec, meta.Managed)
+	if err != nil {
+		return fmt.Errorf("store: delete %s: %w", what, err)
+	}
+	if _, err := t.c.exec(ctx, "DELETE FROM "+tb.name+" WHERE "+tb.keyWhere(), tb.keyArgs(org, id)...); err != nil {
 		return t.fail(mapError("delete "+what, err, what+" still has records; delete them first"))
 	}
+	if _, err := t.c.exec(ctx, "DELETE FROM deleted_records WHERE kind = $1 AND organization = $2 AND id = $3", kind, org, id); err != nil {
+		return t.fail(mapError("delete "+what, err, ""))
+	}
+	if _, err := t.c.exec(ctx, "INSERT INTO deleted_records (kind, organization, id, spec, managed, deleted_at) VALUES ($1, $2, $3, $4, $5, "+t.now+")",
+		kind, org, id, string(spec), tomb.String()); err != nil {
+		return t.fail(mapError("delete "+what, err, ""))
+	}
+	t.wrote = true
 	if tb.kind == tamledger.KindOrganization {
 		delete(t.known, id)
 		t.gone[id] = true
 	}
-	if t.s.d == sqliteDialect {
-		t.startWriter().forget(tb.pos, org, id)
-	}
-	if n == 0 {
-		return tamledger.Errorf(tamledger.ENOTFOUND, "%s is not in the store", what)
-	}
+	t.startWriter().deleted(tb.pos, org, id)
 	return nil
+}
+
+// ConflictError lists the records of a write that conflict with what other
+// managers set. Its code is ECONFLICT.
+type ConflictError struct {
+	Manager string // who wrote
+	Records []RecordConflict
+}
+
+// RecordConflict is one record of a write that could not be merged.
+type RecordConflict struct {
+	Index         int // in the PutBatch
+	Kind, Org, ID string
+	// Fields are the fields the write changes that another manager set
+	// since; when DeletedBy is set, the record was deleted by that manager
+	// and Fields are what the write would change.
+	Fields    []tamledger.Conflict
+	DeletedBy string
+	Invalid   string // the merge is not a valid record: why
+}
+
+func (e *ConflictError) Error() string {
+	var b strings.Builder
+	for i, r := range e.Records {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(r.Message())
+	}
+	return b.String()
+}
+
+// Message says what conflicts in one record and what to do.
+func (r RecordConflict) Message() string {
+	what := r.Kind + " " + describeKey(r.Org, r.ID)
+	var fields []string
+	for _, f := range r.Fields {
+		fields = append(fields, f.String())
+	}
+	switch {
+	case r.Invalid != "":
+		return fmt.Sprintf("%s: merged with the fields others set since, it is not valid: %s", what, r.Invalid)
+	case r.DeletedBy != "":
+		return fmt.Sprintf("%s was deleted by %s since; this write changes %s", what, r.DeletedBy, strings.Join(fields, ", "))
+	}
+	return fmt.Sprintf("%s: %s", what, strings.Join(fields, ", "))
+}
+
+// Unwrap makes a ConflictError an ECONFLICT for tamledger.ErrorCode.
+func (e *ConflictError) Unwrap() error {
+	return &tamledger.Error{Code: tamledger.ECONFLICT, Message: e.Error()}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"hash/maphash"
 	"strings"
 	"sync"
@@ -11,28 +12,30 @@ import (
 	"github.com/tamledger/tamledger"
 )
 
-// On SQLite a Tx writes in the background. PutBatch works out what each
-// record does (created, updated, unchanged) before writing it, from what
-// this Tx wrote so far and from the committed database, which no one else
-// can change while the Tx holds the write lock; it reads the latter on a
-// second connection. It encodes the rows and queues their statements; a
-// goroutine runs them on the Tx's connection. The caller's goroutine is
-// thus free to parse the next documents while SQLite writes, which uses
-// both cores of a small machine. Anything else that needs the Tx's
-// connection (Get, Delete, PutIfRev, Commit) first waits for the queue to
-// drain. A write error is returned by the next call on the Tx.
+// The one write path of both drivers. PutBatch works out what each record
+// does (created, updated, unchanged, or a conflict) before writing it: it
+// reads the stored rows of the keys that may exist, merges by field
+// ownership (tamledger.Apply, tamledger.Take) and then writes the records
+// that change: a plain insert of those created, an upsert of the others.
+//
+// On PostgreSQL the stored rows are read in the Tx itself, locked (FOR
+// UPDATE) until it ends, and statements run at once. On SQLite the Tx holds
+// the database's write lock, so the committed state cannot change under it:
+// the stored rows are read on a second connection, and the statements are
+// queued to a goroutine that runs them on the Tx's connection while the
+// caller goes on (parsing the next documents), which uses both cores of a
+// small machine. Anything else that needs the Tx's connection (Get, Delete,
+// Commit) first waits for the queue to drain; a write error is returned by
+// the next call on the Tx. A key this Tx wrote before is read on the Tx's
+// connection after the queue drains.
 
 const queueDepth = 4 // statements queued ahead of the writer
 
-// wkey is a record key in one table; id "" stands for the organisation's
-// rows as a whole.
+// wkey is a record key in one table.
 type wkey struct {
 	table   int
 	org, id string
 }
-
-// tombstone marks a key deleted in this Tx.
-const tombstone = 0
 
 type job struct {
 	ctx   context.Context
@@ -45,6 +48,7 @@ type job struct {
 
 type writer struct {
 	t     *Tx
+	async bool // SQLite: statements run on the goroutine
 	queue chan *job
 	free  chan *job
 	done  chan struct{}
@@ -52,15 +56,26 @@ type writer struct {
 	mu  sync.Mutex
 	err error // the first write error
 
-	rd      *rawConn                   // committed state, for the checks
-	written map[wkey]map[string]uint64 // (table, org) -> id -> hash of the spec this Tx wrote, or tombstone
-	hasRows map[wkey]bool              // (table, org) -> whether committed rows exist
-	seed    maphash.Seed
+	rd         *rawConn        // SQLite: the committed state, for the look-ups
+	written    map[wkey]bool   // SQLite: keys this Tx wrote or deleted
+	hasRows    map[wkey]bool   // (table, org) -> whether stored rows may exist
+	hasDeleted map[string]bool // organisation -> whether deleted records may exist
+	seed       maphash.Seed
+
 	buf     bytes.Buffer
 	enc     *json.Encoder
-	specs   []string
-	hashes  []uint64
-	need    map[recKey]string // stored specs looked up for a chunk
+	specs   []string // per position in the part being written
+	managed []string
+	write   []bool
+	stored  map[string]storedRow // id -> stored row, for the part's organisation
+	revived []wkey               // deleted records created again
+}
+
+// storedRow is what the store holds for a key: a live record, or the
+// tombstone of a deleted one.
+type storedRow struct {
+	spec, managed string
+	live, deleted bool
 }
 
 func (t *Tx) startWriter() *writer {
@@ -68,12 +83,16 @@ func (t *Tx) startWriter() *writer {
 		return t.w
 	}
 	w := &writer{
-		t: t, queue: make(chan *job, queueDepth), free: make(chan *job, queueDepth+2), done: make(chan struct{}),
-		written: map[wkey]map[string]uint64{}, hasRows: map[wkey]bool{}, seed: maphash.MakeSeed(), need: map[recKey]string{},
+		t: t, async: t.s.d == sqliteDialect,
+		written: map[wkey]bool{}, hasRows: map[wkey]bool{}, hasDeleted: map[string]bool{},
+		seed: maphash.MakeSeed(), stored: map[string]storedRow{},
 	}
 	w.enc = json.NewEncoder(&w.buf)
+	if w.async {
+		w.queue, w.free, w.done = make(chan *job, queueDepth), make(chan *job, queueDepth+2), make(chan struct{})
+		go w.run()
+	}
 	t.w = w
-	go w.run()
 	return w
 }
 
@@ -85,13 +104,7 @@ func (w *writer) run() {
 			continue
 		}
 		if w.error() == nil {
-			if err := w.exec(j); err != nil {
-				w.mu.Lock()
-				if w.err == nil {
-					w.err = err
-				}
-				w.mu.Unlock()
-			}
+			w.setErr(w.exec(j))
 		}
 		clear(j.args)
 		j.args = j.args[:0]
@@ -102,8 +115,23 @@ func (w *writer) run() {
 	}
 }
 
+func (w *writer) setErr(err error) {
+	if err == nil {
+		return
+	}
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+}
+
 func (w *writer) exec(j *job) error {
-	if _, err := w.t.upsert(j.ctx, stmtKey{table: j.table, rows: j.rows, on: j.on}, j.args); err != nil {
+	rs, err := w.t.upsert(j.ctx, stmtKey{table: j.table, rows: j.rows, on: j.on}, j.args)
+	if rs != nil {
+		rs.close()
+	}
+	if err != nil {
 		return mapError("write "+tables[j.table].name, err, w.t.fkMessage(j.table))
 	}
 	return nil
@@ -118,7 +146,7 @@ func (w *writer) error() error {
 // flush waits until every queued statement has run and returns the first
 // write error.
 func (w *writer) flush() error {
-	if err := w.error(); err != nil {
+	if err := w.error(); err != nil || !w.async {
 		return err
 	}
 	j := &job{flush: make(chan struct{})}
@@ -130,8 +158,10 @@ func (w *writer) flush() error {
 // stop ends the goroutine (after the queued statements) and the read
 // transaction.
 func (w *writer) stop() error {
-	close(w.queue)
-	<-w.done
+	if w.async {
+		close(w.queue)
+		<-w.done
+	}
 	if w.rd != nil {
 		w.t.s.raw.put(w.rd)
 		w.rd = nil
@@ -139,9 +169,14 @@ func (w *writer) stop() error {
 	return w.error()
 }
 
-// reader is a connection reading the committed state (in a read
-// transaction begun after the Tx took the write lock).
+// reader is the connection that reads the stored state for a look-up of
+// keys this Tx has not written: on SQLite a second connection in a read
+// transaction begun after the Tx took the write lock; on PostgreSQL the
+// Tx's own.
 func (w *writer) reader(ctx context.Context) (conn, error) {
+	if !w.async {
+		return w.t.c, nil
+	}
 	if w.rd == nil {
 		c, err := w.t.s.raw.get()
 		if err != nil {
@@ -156,17 +191,12 @@ func (w *writer) reader(ctx context.Context) (conn, error) {
 	return w.rd, nil
 }
 
-func (w *writer) hash(spec string) uint64 {
-	h := maphash.String(w.seed, spec)
-	if h == tombstone {
-		h = 1
-	}
-	return h
-}
-
-// put classifies and queues the records of byTable.
-func (w *writer) put(ctx context.Context, recs []tamledger.Record, byTable *[nTables][]int32, changes []tamledger.Change) error {
+// put works out and writes the records of byTable, table by table, in
+// statements of at most rowsPerStatement rows. Records that conflict are
+// not written; they are returned.
+func (w *writer) put(ctx context.Context, wr Write, recs []tamledger.Record, byTable *[nTables][]int32, changes []tamledger.Change) ([]RecordConflict, error) {
 	d := w.t.s.d
+	var conflicts []RecordConflict
 	for k := range tables {
 		tb := tables[k]
 		per := tb.rowsPerStatement(d)
@@ -174,183 +204,334 @@ func (w *writer) put(ctx context.Context, recs []tamledger.Record, byTable *[nTa
 		for start := 0; start < len(list); start += per {
 			part := list[start:min(start+per, len(list))]
 			if err := w.encode(recs, part); err != nil {
-				return err
+				return nil, err
 			}
-			if err := w.classify(ctx, tb, recs, part, changes); err != nil {
-				return err
+			c, err := w.classify(ctx, wr, tb, recs, part, changes)
+			if err != nil {
+				return nil, err
 			}
+			conflicts = append(conflicts, c...)
 			if err := w.enqueue(ctx, tb, recs, part, changes); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	if len(w.revived) > 0 {
+		if err := w.forgetDeleted(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return conflicts, nil
 }
 
-// encode sets w.specs and w.hashes for part.
+// encode sets w.specs for part: each record's canonical JSON.
 func (w *writer) encode(recs []tamledger.Record, part []int32) error {
-	w.specs, w.hashes = w.specs[:0], w.hashes[:0]
+	w.specs = w.specs[:0]
 	for _, i := range part {
 		r := &recs[i]
-		w.buf.Reset()
-		if err := w.enc.Encode(r.Value); err != nil {
-			return tamledger.Errorf(tamledger.EINVALID, "%s %s: cannot encode it as JSON: %v", r.Kind, describeKey(r.Org, r.ID), err)
+		spec, err := w.canonical(r)
+		if err != nil {
+			return err
 		}
-		b := w.buf.Bytes()
-		spec := string(b[:len(b)-1]) // without Encode's newline
 		w.specs = append(w.specs, spec)
-		w.hashes = append(w.hashes, w.hash(spec))
 	}
 	return nil
 }
 
-// ids is what this Tx wrote in table for org.
-func (w *writer) ids(table int, org string) map[string]uint64 {
-	k := wkey{table: table, org: org}
-	m := w.written[k]
-	if m == nil {
-		m = map[string]uint64{}
-		w.written[k] = m
+func (w *writer) canonical(r *tamledger.Record) (string, error) {
+	w.buf.Reset()
+	if err := w.enc.Encode(r.Value); err != nil {
+		return "", tamledger.Errorf(tamledger.EINVALID, "%s %s: cannot encode it as JSON: %v", r.Kind, describeKey(r.Org, r.ID), err)
 	}
-	return m
+	b := w.buf.Bytes()
+	return string(b[:len(b)-1]), nil // without Encode's newline
 }
 
-// classify sets changes for part, in order, and notes what this Tx now
-// holds for each key: what this Tx wrote decides; else what is committed.
-func (w *writer) classify(ctx context.Context, tb *table, recs []tamledger.Record, part []int32, changes []tamledger.Change) error {
-	clear(w.need)
-	org, has := "", !tb.scoped
-	for n, i := range part {
-		r := &recs[i]
-		if tb.scoped && (n == 0 || r.Org != org) {
-			org = r.Org
-			var err error
-			if has, err = w.orgHasRows(ctx, tb, org); err != nil {
-				return err
+// classify sets changes for part, and w.specs, w.managed and w.write: what
+// to store for each record and whether to write it.
+func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamledger.Record, part []int32, changes []tamledger.Change) ([]RecordConflict, error) {
+	w.managed, w.write = w.managed[:0], w.write[:0]
+	var conflicts []RecordConflict
+	created := createdManaged(wr.Manager)
+	for from := 0; from < len(part); {
+		// The records of one organisation (a batch is mostly one).
+		org := recs[part[from]].Org
+		to := from + 1
+		for to < len(part) && recs[part[to]].Org == org {
+			to++
+		}
+		if err := w.lookup(ctx, tb, org, recs, part[from:to]); err != nil {
+			return nil, err
+		}
+		for n := from; n < to; n++ {
+			i := part[n]
+			r := &recs[i]
+			st := w.stored[r.ID]
+			ch, spec, managed, write, c, err := w.decide(wr, tb, r, w.specs[n], st, created)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil {
+				c.Index = int(i)
+				conflicts = append(conflicts, *c)
+				ch, write = tamledger.Unchanged, false
+			}
+			if write && !st.live && st.deleted {
+				w.revived = append(w.revived, wkey{tb.pos, r.Org, r.ID})
+			}
+			changes[i] = ch
+			w.specs[n] = spec
+			w.managed = append(w.managed, managed)
+			w.write = append(w.write, write)
+			if write && w.async {
+				w.written[wkey{tb.pos, r.Org, r.ID}] = true
+			}
+			if write && ch == tamledger.Created {
+				w.hasRows[wkey{table: tb.pos, org: r.Org}] = true
 			}
 		}
-		if has { // committed rows may hold it (or this Tx's: checked below)
-			w.need[recKey{r.Org, r.ID}] = ""
+		from = to
+	}
+	return conflicts, nil
+}
+
+// createdManaged is the ownership of a record a manager creates.
+func createdManaged(manager string) string {
+	return tamledger.Managed{Owner: manager}.String()
+}
+
+// decide merges one record with what is stored for its key.
+func (w *writer) decide(wr Write, tb *table, r *tamledger.Record, spec string, st storedRow, created string) (
+	ch tamledger.Change, out, managed string, write bool, c *RecordConflict, err error) {
+	what := func() *RecordConflict { return &RecordConflict{Kind: r.Kind, Org: r.Org, ID: r.ID} }
+	switch {
+	case !st.live && !st.deleted:
+		return tamledger.Created, spec, created, true, nil, nil
+	case !st.live:
+		// Deleted: an editor, a forced write or the manager that deleted it
+		// creates it again.
+		m, err := tamledger.ParseManaged(st.managed)
+		if err != nil {
+			return 0, "", "", false, nil, w.corrupt(tb, r, err)
+		}
+		if wr.Edit || wr.Force || m.Owner == wr.Manager {
+			return tamledger.Created, spec, created, true, nil, nil
+		}
+		// The deleter owns every field: whatever the applier changed since
+		// its last statement is a conflict.
+		_, _, fields, err := tamledger.Apply(wr.Manager, []byte(st.spec), m, []byte(spec), false)
+		if err != nil {
+			return 0, "", "", false, nil, w.corrupt(tb, r, err)
+		}
+		if len(fields) == 0 {
+			return tamledger.Unchanged, spec, "", false, nil, nil // it stays deleted
+		}
+		c := what()
+		c.DeletedBy, c.Fields = m.Owner, fields
+		return 0, "", "", false, c, nil
+	}
+	m, err := tamledger.ParseManaged(st.managed)
+	if err != nil {
+		return 0, "", "", false, nil, w.corrupt(tb, r, err)
+	}
+	if wr.Edit {
+		nm := m
+		if spec != st.spec {
+			if nm, err = tamledger.Take(wr.Manager, []byte(st.spec), m, []byte(spec)); err != nil {
+				return 0, "", "", false, nil, w.corrupt(tb, r, err)
+			}
+		}
+		managed = nm.String()
+		return changeOf(spec, st.spec), spec, managed, spec != st.spec || managed != st.managed, nil, nil
+	}
+	merged, nm, fields, err := tamledger.Apply(wr.Manager, []byte(st.spec), m, []byte(spec), wr.Force)
+	if err != nil {
+		return 0, "", "", false, nil, w.corrupt(tb, r, err)
+	}
+	if len(fields) > 0 {
+		c := what()
+		c.Fields = fields
+		return 0, "", "", false, c, nil
+	}
+	if string(merged) != spec {
+		// Fields others set were kept: the record is the merge.
+		v := tamledger.NewValue(tb.kind)
+		if err := json.Unmarshal(merged, v); err != nil {
+			return 0, "", "", false, nil, w.corrupt(tb, r, err)
+		}
+		if err := tamledger.ValidateValue(v); err != nil {
+			c := what()
+			c.Invalid = err.Error()
+			return 0, "", "", false, c, nil
+		}
+		r.Value = v
+		r.SetKey()
+		if spec, err = w.canonical(r); err != nil {
+			return 0, "", "", false, nil, err
 		}
 	}
-	if len(w.need) > 0 {
-		if err := w.lookup(ctx, tb); err != nil {
+	managed = nm.String()
+	if st.managed == "" && nm.Owner == "" && nm.Fields == nil && nm.Applied == nil {
+		managed = "" // still no one's: nothing to record
+	}
+	return changeOf(spec, st.spec), spec, managed, spec != st.spec || managed != st.managed, nil, nil
+}
+
+func changeOf(spec, stored string) tamledger.Change {
+	if spec == stored {
+		return tamledger.Unchanged
+	}
+	return tamledger.Updated
+}
+
+func (w *writer) corrupt(tb *table, r *tamledger.Record, err error) error {
+	return fmt.Errorf("store: %s %s: the stored record: %w", tb.kind, describeKey(r.Org, r.ID), err)
+}
+
+// lookup fills w.stored with what is stored for the keys of part (all of
+// organisation org): live rows, and the tombstones of deleted ones.
+func (w *writer) lookup(ctx context.Context, tb *table, org string, recs []tamledger.Record, part []int32) error {
+	clear(w.stored)
+	var mine, theirs []string // keys this Tx wrote (SQLite), others
+	for _, i := range part {
+		id := recs[i].ID
+		if w.written[wkey{tb.pos, org, id}] {
+			mine = append(mine, id)
+		} else {
+			theirs = append(theirs, id)
+		}
+	}
+	if len(mine) > 0 { // read on the Tx's connection, once it holds every write
+		if err := w.flush(); err != nil {
+			return err
+		}
+		if err := w.read(ctx, w.t.c, tb, org, mine, true); err != nil {
 			return err
 		}
 	}
-	var ids map[string]uint64
-	for j, i := range part {
-		r := &recs[i]
-		if j == 0 || r.Org != org {
-			org, ids = r.Org, w.ids(tb.pos, r.Org)
-		}
-		ch := tamledger.Created
-		if h, ok := ids[r.ID]; ok {
-			switch h {
-			case tombstone:
-			case w.hashes[j]:
-				ch = tamledger.Unchanged
-			default:
-				ch = tamledger.Updated
-			}
-		} else if len(w.need) > 0 {
-			if spec := w.need[recKey{r.Org, r.ID}]; spec != "" {
-				ch = tamledger.Updated
-				if spec == w.specs[j] {
-					ch = tamledger.Unchanged
-				}
-			}
-		}
-		changes[i] = ch
-		ids[r.ID] = w.hashes[j]
+	if len(theirs) == 0 {
+		return nil
 	}
-	return nil
-}
-
-// orgHasRows reports whether tb holds committed rows of org. An import of
-// new organisations then needs no look-up per record.
-func (w *writer) orgHasRows(ctx context.Context, tb *table, org string) (bool, error) {
-	k := wkey{table: tb.pos, org: org}
-	if has, ok := w.hasRows[k]; ok {
-		return has, nil
-	}
-	rd, err := w.reader(ctx)
-	if err != nil {
-		return false, w.t.fail(mapError("read "+tb.name, err, ""))
-	}
-	rs, err := rd.rows(ctx, "SELECT 1 FROM "+tb.name+" WHERE organization = $1 LIMIT 1", org)
-	if err != nil {
-		return false, w.t.fail(mapError("read "+tb.name, err, ""))
-	}
-	has := rs.next()
-	err = rs.err()
-	rs.close()
-	if err != nil {
-		return false, w.t.fail(mapError("read "+tb.name, err, ""))
-	}
-	w.hasRows[k] = has
-	return has, nil
-}
-
-// lookup fills w.need with the committed specs of its keys ("" for none).
-func (w *writer) lookup(ctx context.Context, tb *table) error {
 	rd, err := w.reader(ctx)
 	if err != nil {
 		return w.t.fail(mapError("read "+tb.name, err, ""))
 	}
-	byOrg := map[string][]any{}
-	for k := range w.need {
-		byOrg[k.org] = append(byOrg[k.org], k.id)
+	has, err := w.mayHold(ctx, rd, tb, org)
+	if err != nil || !has {
+		return err
 	}
-	d := w.t.s.d
-	for org, ids := range byOrg {
-		var q strings.Builder
-		q.WriteString("SELECT id, spec FROM " + tb.name + " WHERE ")
-		args := ids
-		n := 0
+	return w.read(ctx, rd, tb, org, theirs, false)
+}
+
+// mayHold reports whether the store may hold rows of org in tb, live or
+// deleted: an import of new organisations then needs no look-up per record.
+func (w *writer) mayHold(ctx context.Context, rd conn, tb *table, org string) (bool, error) {
+	k := wkey{table: tb.pos, org: org}
+	has, ok := w.hasRows[k]
+	if !ok {
+		var err error
+		query, args := "SELECT 1 FROM "+tb.name+" LIMIT 1", []any(nil)
 		if tb.scoped {
-			n++
-			q.WriteString("organization = " + d.placeholder(n) + " AND ")
-			args = append([]any{org}, ids...)
+			query, args = "SELECT 1 FROM "+tb.name+" WHERE organization = $1 LIMIT 1", []any{org}
 		}
+		if has, err = w.exists(ctx, rd, query, args...); err != nil {
+			return false, w.t.fail(mapError("read "+tb.name, err, ""))
+		}
+		w.hasRows[k] = has
+	}
+	del, ok := w.hasDeleted[org]
+	if !ok {
+		var err error
+		if del, err = w.exists(ctx, rd, "SELECT 1 FROM deleted_records WHERE organization = $1 LIMIT 1", org); err != nil {
+			return false, w.t.fail(mapError("read deleted records", err, ""))
+		}
+		w.hasDeleted[org] = del
+	}
+	return has || del, nil
+}
+
+func (w *writer) exists(ctx context.Context, c conn, query string, args ...any) (bool, error) {
+	rs, err := c.rows(ctx, query, args...)
+	if err != nil {
+		return false, err
+	}
+	has := rs.next()
+	err = rs.err()
+	rs.close()
+	return has, err
+}
+
+// read reads the live rows and tombstones of ids into w.stored; on
+// PostgreSQL the live rows are locked until the Tx ends.
+func (w *writer) read(ctx context.Context, c conn, tb *table, org string, ids []string, tx bool) error {
+	d := w.t.s.d
+	var q strings.Builder
+	args := make([]any, 0, len(ids)+1)
+	n := 0
+	in := func() {
 		q.WriteString("id IN (")
-		for j := range ids {
+		for j, id := range ids {
 			if j > 0 {
 				q.WriteByte(',')
 			}
 			n++
 			q.WriteString(d.placeholder(n))
+			args = append(args, id)
 		}
 		q.WriteByte(')')
-		if err := w.scanSpecs(ctx, rd, q.String(), args, org); err != nil {
-			return w.t.fail(mapError("read "+tb.name, err, ""))
-		}
+	}
+	q.WriteString("SELECT id, spec, managed FROM " + tb.name + " WHERE ")
+	if tb.scoped {
+		n++
+		q.WriteString("organization = " + d.placeholder(n) + " AND ")
+		args = append(args, org)
+	}
+	in()
+	q.WriteString(d.lockRow) // PostgreSQL: locked until the Tx ends
+	if err := w.scan(ctx, c, q.String(), args, false); err != nil {
+		return w.t.fail(mapError("read "+tb.name, err, ""))
+	}
+	if !tx && !w.hasDeleted[org] {
+		return nil
+	}
+	q.Reset()
+	args, n = args[:0], 0
+	q.WriteString("SELECT id, spec, managed FROM deleted_records WHERE kind = " + d.placeholder(1) +
+		" AND organization = " + d.placeholder(2) + " AND ")
+	args = append(args, tb.kind, org)
+	n = 2
+	in()
+	if err := w.scan(ctx, c, q.String(), args, true); err != nil {
+		return w.t.fail(mapError("read deleted records", err, ""))
 	}
 	return nil
 }
 
-func (w *writer) scanSpecs(ctx context.Context, rd conn, query string, args []any, org string) error {
-	rs, err := rd.rows(ctx, query, args...)
+func (w *writer) scan(ctx context.Context, c conn, query string, args []any, deleted bool) error {
+	rs, err := c.rows(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rs.close()
 	for rs.next() {
-		w.need[recKey{org, rs.text(0)}] = rs.text(1)
+		id := rs.text(0)
+		st := w.stored[id]
+		if st.live {
+			continue // a live row wins over an old tombstone
+		}
+		st.spec, st.managed = rs.text(1), rs.text(2)
+		st.live, st.deleted = !deleted, deleted
+		w.stored[id] = st
 	}
 	return rs.err()
 }
 
-// enqueue queues the statements for the records of part that change: a
-// plain insert of those created, then an upsert of those updated. (An
-// upsert makes SQLite keep a statement journal, a copy of every page the
-// statement changes; a plain INSERT OR FAIL needs none.)
+// enqueue writes the records of part that change: a plain insert of those
+// created, then an upsert of the others. (An upsert makes SQLite keep a
+// statement journal, a copy of every page the statement changes; a plain
+// INSERT OR FAIL needs none.)
 func (w *writer) enqueue(ctx context.Context, tb *table, recs []tamledger.Record, part []int32, changes []tamledger.Change) error {
 	for _, on := range []conflict{failing, update} {
-		want := tamledger.Created
-		if on == update {
-			want = tamledger.Updated
-		}
 		var j *job
 		select {
 		case j = <-w.free:
@@ -359,7 +540,7 @@ func (w *writer) enqueue(ctx context.Context, tb *table, recs []tamledger.Record
 		}
 		j.ctx, j.table, j.rows, j.on = ctx, tb.pos, 0, on
 		for n, i := range part {
-			if changes[i] != want {
+			if !w.write[n] || (changes[i] == tamledger.Created) != (on == failing) {
 				continue
 			}
 			r := &recs[i]
@@ -368,7 +549,7 @@ func (w *writer) enqueue(ctx context.Context, tb *table, recs []tamledger.Record
 			}
 			j.args = append(j.args, r.ID)
 			j.args = tb.args(w.t.s.d, r.Value, j.args)
-			j.args = append(j.args, w.specs[n])
+			j.args = append(j.args, w.specs[n], nullText(w.managed[n]))
 			j.rows++
 		}
 		if j.rows == 0 {
@@ -376,6 +557,13 @@ func (w *writer) enqueue(ctx context.Context, tb *table, recs []tamledger.Record
 		}
 		if err := w.error(); err != nil {
 			return err
+		}
+		w.t.wrote = true
+		if !w.async {
+			if err := w.exec(j); err != nil {
+				return w.t.fail(err)
+			}
+			continue
 		}
 		select {
 		case w.queue <- j:
@@ -386,18 +574,32 @@ func (w *writer) enqueue(ctx context.Context, tb *table, recs []tamledger.Record
 	return nil
 }
 
-// forget marks a key as deleted in this Tx.
-func (w *writer) forget(table int, org, id string) {
-	w.ids(table, org)[id] = tombstone
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
-// remember notes the spec this Tx wrote for a key outside put.
-func (w *writer) remember(table int, org, id string, v any) {
-	w.buf.Reset()
-	if err := w.enc.Encode(v); err != nil {
-		delete(w.ids(table, org), id)
-		return
+// forgetDeleted removes the tombstones of the records created again.
+func (w *writer) forgetDeleted(ctx context.Context) error {
+	if err := w.flush(); err != nil {
+		return err
 	}
-	b := w.buf.Bytes()
-	w.ids(table, org)[id] = w.hash(string(b[:len(b)-1]))
+	for _, k := range w.revived {
+		if _, err := w.t.c.exec(ctx, "DELETE FROM deleted_records WHERE kind = $1 AND organization = $2 AND id = $3",
+			tables[k.table].kind, k.org, k.id); err != nil {
+			return w.t.fail(mapError("write deleted records", err, ""))
+		}
+	}
+	w.revived = w.revived[:0]
+	return nil
+}
+
+// deleted notes a key deleted in this Tx.
+func (w *writer) deleted(table int, org, id string) {
+	if w.async {
+		w.written[wkey{table, org, id}] = true
+	}
+	w.hasDeleted[org] = true
 }
