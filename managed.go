@@ -79,8 +79,9 @@ type Conflict struct {
 	Next  json.RawMessage // the value this write would set (null: absent)
 }
 
-func (c Conflict) String() string {
-	return fmt.Sprintf("spec.%s: %s set by %s, this %s", c.Path, showValue(c.Live), c.Owner, showValue(c.Next))
+// Describe says what conflicts, naming the writer (such as "this file").
+func (c Conflict) Describe(writer string) string {
+	return fmt.Sprintf("spec.%s is %s, set by %s since; %s has %s", c.Path, showValue(c.Live), c.Owner, writer, showValue(c.Next))
 }
 
 func showValue(v json.RawMessage) string {

@@ -576,7 +576,7 @@ func TestPutIfRev(t *testing.T) {
 		e.Value.(*tamledger.Engagement).Summary = "v3"
 		_, err = tx.PutIfRev(ctx, e, 1) // stale
 		errCode(t, err, tamledger.ECONFLICT)
-		if !strings.Contains(tamledger.ErrorMessage(err), "now version 2") {
+		if !strings.Contains(tamledger.ErrorMessage(err), "now rev 2") {
 			t.Errorf("conflict message %q does not give the current rev", tamledger.ErrorMessage(err))
 		}
 		// A conflict leaves the Tx usable.

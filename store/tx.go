@@ -462,13 +462,13 @@ func (t *Tx) checkRev(ctx context.Context, tb *table, org, id string, rev int64,
 	case !found && rev == 0 && put:
 		return nil
 	case !found && rev > 0:
-		return tamledger.Errorf(tamledger.ECONFLICT, "%s was deleted after it was read (at version %d)", what, rev)
+		return tamledger.Errorf(tamledger.ECONFLICT, "%s was deleted after it was read (at rev %d)", what, rev)
 	case !found:
 		return tamledger.Errorf(tamledger.ENOTFOUND, "%s is not in the store", what)
 	case rev == 0 && put:
-		return tamledger.Errorf(tamledger.ECONFLICT, "%s already exists (version %d)", what, cur)
+		return tamledger.Errorf(tamledger.ECONFLICT, "%s already exists (rev %d)", what, cur)
 	case rev > 0 && cur != rev:
-		return tamledger.Errorf(tamledger.ECONFLICT, "%s was changed after it was read (read at version %d, now version %d); read it again", what, rev, cur)
+		return tamledger.Errorf(tamledger.ECONFLICT, "%s was changed after it was read (read at version %d, now rev %d); read it again", what, rev, cur)
 	}
 	return nil
 }
@@ -628,28 +628,45 @@ func (e *ConflictError) Error() string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(r.Message())
+		b.WriteString(r.Message("this write"))
 	}
 	return b.String()
 }
 
-// Message says what conflicts in one record and what to do.
-func (r RecordConflict) Message() string {
+// Message says what conflicts in one record, naming the writer (such as
+// "this file").
+func (r RecordConflict) Message(writer string) string {
 	what := r.Kind + " " + describeKey(r.Org, r.ID)
 	var fields []string
 	for _, f := range r.Fields {
-		fields = append(fields, f.String())
+		fields = append(fields, f.Describe(writer))
 	}
 	switch {
 	case r.Invalid != "":
 		return fmt.Sprintf("%s: merged with the fields others set since, it is not valid: %s", what, r.Invalid)
 	case r.DeletedBy != "":
-		return fmt.Sprintf("%s was deleted by %s since; this write changes %s", what, r.DeletedBy, strings.Join(fields, ", "))
+		return fmt.Sprintf("%s was deleted by %s since, and %s changes it: %s", what, r.DeletedBy, writer, strings.Join(fields, "; "))
 	}
-	return fmt.Sprintf("%s: %s", what, strings.Join(fields, ", "))
+	return fmt.Sprintf("%s: %s", what, strings.Join(fields, "; "))
 }
 
 // Unwrap makes a ConflictError an ECONFLICT for tamledger.ErrorCode.
 func (e *ConflictError) Unwrap() error {
 	return &tamledger.Error{Code: tamledger.ECONFLICT, Message: e.Error()}
+}
+
+// Deleted reports whether a record of that key was deleted and not created
+// again: its tombstone is kept (DeleteIfRev).
+func (t *Tx) Deleted(ctx context.Context, kind, org, id string) (bool, error) {
+	if err := t.sync(); err != nil {
+		return false, err
+	}
+	if _, err := lookup(kind, org, id); err != nil {
+		return false, err
+	}
+	_, found, err := t.queryInt(ctx, "SELECT 1 FROM deleted_records WHERE kind = $1 AND organization = $2 AND id = $3", kind, org, id)
+	if err != nil {
+		return false, t.fail(mapError("read deleted records", err, ""))
+	}
+	return found, nil
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/document"
-	"github.com/tamledger/tamledger/ingest"
+	"github.com/tamledger/tamledger/ledger"
 )
 
 func init() { register(newImportCmd) }
@@ -24,6 +24,7 @@ func newImportCmd(a *app) *cobra.Command {
 		dryRun   bool
 		format   string
 		quiet    bool
+		force    bool
 	)
 	c := &cobra.Command{
 		Use:   "import FILE... | -",
@@ -39,17 +40,32 @@ organization; lists separated by ';'). "-" reads standard input.
 A document is keyed by (kind, organization, id): importing the same files twice
 changes nothing, and a changed document is updated. Every error of every file
 is reported as FILE:LINE:COL: message, the exit status is 2 and the store is
-left as it was.`,
+left as it was. An empty file, or one with only comments, is an error.
+
+Edits made since with other tools are kept, field by field: each field
+remembers who set it last (an import, the CLI's log, recommendation set and
+delete). Re-importing an unchanged file changes nothing, even where the CLI
+changed fields since; a field the file changes is applied when no one else
+changed it since the file's last import. A file that changes a field someone
+else set since — or a record someone deleted — is a conflict: the import
+names the file, the record and each field with both values, exits 2 and
+writes nothing. --force-conflicts takes the file's values (and brings
+deleted records back).`,
 		Example: `  tamledger import acme.yaml
   tamledger import charter.yaml engagements.csv recommendations.csv
   cat export.json | tamledger import -
-  tamledger import --dry-run big.csv       # validate only`,
+  tamledger import --dry-run big.csv       # validate only
+  tamledger import --force-conflicts acme.yaml   # the file wins where others edited`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var sources []ingest.Source
+			out, err := a.outputFormat("table", "json")
+			if err != nil {
+				return err
+			}
+			var sources []ledger.Source
 			for _, name := range args {
 				if name == "-" {
-					sources = append(sources, ingest.Source{Name: "<stdin>", Reader: a.in, Format: format})
+					sources = append(sources, ledger.Source{Name: "<stdin>", Reader: a.in, Format: format})
 					continue
 				}
 				f, err := os.Open(name)
@@ -57,7 +73,7 @@ left as it was.`,
 					return usageError(fmt.Errorf("%s: %v", name, errors.Unwrap(err)))
 				}
 				defer f.Close()
-				sources = append(sources, ingest.Source{Name: name, Reader: f, Format: format})
+				sources = append(sources, ledger.Source{Name: name, Reader: f, Format: format})
 			}
 			st, err := a.openStore(cmd.Context())
 			if err != nil {
@@ -65,7 +81,7 @@ left as it was.`,
 			}
 			defer st.Close()
 			var progress func(int)
-			if !quiet && isTerminal(a.errOut) {
+			if !quiet && isTerminal(a.errOut) && isTerminal(a.out) {
 				progress = func(n int) {
 					if n%50000 < 500 {
 						fmt.Fprintf(a.errOut, "\r%d documents…", n)
@@ -76,7 +92,7 @@ left as it was.`,
 			if limit == 0 {
 				limit = -1 // no limit
 			}
-			sum, err := ingest.Import(cmd.Context(), st, sources, ingest.Options{MaxBytes: limit, DryRun: dryRun, Progress: progress})
+			sum, err := ledger.Import(cmd.Context(), st, sources, ledger.Options{MaxBytes: limit, DryRun: dryRun, Progress: progress, Force: force})
 			if progress != nil {
 				fmt.Fprint(a.errOut, "\r\033[K")
 			}
@@ -91,7 +107,10 @@ left as it was.`,
 			if err != nil {
 				return err
 			}
-			if !quiet {
+			switch {
+			case out == "json":
+				return writeJSON(a.out, summaryJSON(sum, dryRun))
+			case !quiet:
 				printSummary(a.out, sum, dryRun)
 			}
 			return nil
@@ -101,7 +120,27 @@ left as it was.`,
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "validate and resolve everything, then write nothing")
 	c.Flags().StringVar(&format, "format", "", "input format when the file name does not tell: yaml, json or csv")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
+	c.Flags().BoolVar(&force, "force-conflicts", false, "take the files' values where another source changed a field since, and bring back deleted records")
 	return c
+}
+
+// importJSON is import -o json: what each kind did.
+type importJSON struct {
+	DryRun    bool                     `json:"dryRun"`
+	Documents int                      `json:"documents"`
+	Kinds     map[string]ledger.Counts `json:"kinds"`
+	Total     ledger.Counts            `json:"total"`
+}
+
+func summaryJSON(s *ledger.Summary, dryRun bool) importJSON {
+	out := importJSON{DryRun: dryRun, Documents: s.Docs, Kinds: map[string]ledger.Counts{}}
+	for k, c := range s.Kinds {
+		out.Kinds[k] = *c
+		out.Total.Created += c.Created
+		out.Total.Updated += c.Updated
+		out.Total.Unchanged += c.Unchanged
+	}
+	return out
 }
 
 func countReal(el document.ErrorList) int {
@@ -114,7 +153,7 @@ func countReal(el document.ErrorList) int {
 	return n
 }
 
-func printSummary(w io.Writer, s *ingest.Summary, dryRun bool) {
+func printSummary(w io.Writer, s *ledger.Summary, dryRun bool) {
 	kinds := make([]string, 0, len(s.Kinds))
 	for k := range s.Kinds {
 		kinds = append(kinds, k)
@@ -126,7 +165,7 @@ func printSummary(w io.Writer, s *ingest.Summary, dryRun bool) {
 	sort.Slice(kinds, func(i, j int) bool { return order[kinds[i]] < order[kinds[j]] })
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "KIND\tCREATED\tUPDATED\tUNCHANGED\t")
-	var t ingest.Counts
+	var t ledger.Counts
 	for _, k := range kinds {
 		c := s.Kinds[k]
 		t.Created += c.Created

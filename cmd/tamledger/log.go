@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/ledger"
 )
 
 func init() { register(newLogCmd) }
@@ -15,6 +17,8 @@ func newLogCmd(a *app) *cobra.Command {
 	var (
 		org, by, date, id string
 		workloads, people []string
+		replace, again    bool
+		rev               int64
 	)
 	c := &cobra.Command{
 		Use:   "log SERVICE [SUMMARY...] --org ID --by tam|customer",
@@ -24,77 +28,63 @@ Well-Architected Review... SERVICE is one of:
   ` + strings.Join(tamledger.Services, ", ") + `
 --by says who took the initiative (tam or customer): it drives the proactive
 ratio. The date defaults to today in the organisation's time zone and the id
-to e-DATE-SERVICE (with -2, -3... when taken).`,
+to e-DATE-SERVICE (with -2, -3... when taken).
+
+Nothing is recorded twice or overwritten by accident: an --id that exists is
+refused unless --replace (with --rev N, only if it is still at rev N, as
+tamledger get shows it), and the same engagement as one already recorded
+(same date, service, initiator and summary: a command run twice) is refused
+unless --again. The fields log sets belong to the CLI: a later import of a
+file that states the engagement differently is a conflict, not a silent
+overwrite.`,
 		Example: `  tamledger log --org acme strategy-call --by tam --workload payments "Q3 roadmap"
   tamledger log --org acme well-architected-review --by customer --workload payments --date 2026-11-20
-  tamledger log --org acme cost-review --by tam --attendee "Jane Roe" "Savings plan coverage"`,
+  tamledger log --org acme cost-review --by tam --attendee "Jane Roe" "Savings plan coverage"
+  tamledger log --org acme strategy-call --by tam --id e-q3 --replace "Q3 roadmap, revised"`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			format, err := a.outputFormat("table", "json")
+			if err != nil {
+				return err
+			}
 			if org == "" {
 				return usageError(fmt.Errorf("--org is required (the organisation id)"))
 			}
-			e := &tamledger.Engagement{Service: args[0], InitiatedBy: by, Workloads: workloads,
-				Attendees: people, Summary: strings.Join(args[1:], " "), Source: "manual"}
+			if rev != 0 && !replace {
+				return usageError(fmt.Errorf("--rev applies with --replace only"))
+			}
+			req := ledger.LogRequest{Org: org, ID: id, Replace: replace, Again: again, Rev: rev, NoDate: date == "",
+				Engagement: tamledger.Engagement{Service: args[0], InitiatedBy: by, Workloads: workloads,
+					Attendees: people, Summary: strings.Join(args[1:], " "), Source: "manual"}}
+			if date != "" {
+				if req.Engagement.Date, err = tamledger.ParseDate(date); err != nil {
+					return usageError(fmt.Errorf("--date: %v", err))
+				}
+			}
 			st, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			tx, err := st.Begin(ctx)
-			if err != nil {
-				return err
-			}
-			defer tx.Rollback()
-			o, err := organization(ctx, tx, org)
-			if err != nil {
-				return err
-			}
-			if date == "" {
-				e.Date = tamledger.Today(o.Location())
-			} else if e.Date, err = tamledger.ParseDate(date); err != nil {
-				return usageError(fmt.Errorf("--date: %v", err))
-			}
-			var problems []string
-			if err := e.Validate(); err != nil {
-				for _, f := range err.(tamledger.ProblemsError) {
+			done, err := ledger.Log(ctx, st, req)
+			var pe tamledger.ProblemsError
+			if errors.As(err, &pe) {
+				var problems []string
+				for _, f := range pe {
 					problems = append(problems, flagName(f.Path)+": "+f.Message)
 				}
+				return usageError(errors.New(strings.Join(problems, "\n")))
 			}
-			for _, w := range workloads {
-				if o.Workload(w) == nil {
-					problems = append(problems, fmt.Sprintf("--workload: unknown workload %q (want one of: %s)", w, o.WorkloadIDs()))
-				}
-			}
-			if len(problems) > 0 {
-				return usageError(fmt.Errorf("%s", strings.Join(problems, "\n")))
-			}
-			if id == "" {
-				base := "e-" + e.Date.String() + "-" + e.Service
-				id = base
-				for n := 2; ; n++ {
-					_, taken, err := tx.Get(ctx, tamledger.KindEngagement, org, id)
-					if err != nil {
-						return err
-					}
-					if !taken {
-						break
-					}
-					id = fmt.Sprintf("%s-%d", base, n)
-				}
-			} else if !tamledger.ValidID(id) {
-				return usageError(fmt.Errorf("--id: bad id %q (%s)", id, tamledger.IDHint))
-			}
-			r := tamledger.Record{Kind: tamledger.KindEngagement, Org: org, ID: id, Value: e}
-			r.SetKey()
-			ch, err := tx.Put(ctx, r)
 			if err != nil {
 				return err
 			}
-			if err := tx.Commit(); err != nil {
-				return err
+			e := done.Value
+			if format == "json" {
+				return writeJSON(a.out, loggedJSON{Change: done.Change.String(), Organization: org, ID: done.ID,
+					Date: e.Date.String(), Service: e.Service, InitiatedBy: e.InitiatedBy})
 			}
-			fmt.Fprintf(a.out, "%s engagement %s: %s on %s, initiated by %s\n", ch, id, e.Service, e.Date, e.InitiatedBy)
+			fmt.Fprintf(a.out, "%s engagement %s: %s on %s, initiated by %s\n", done.Change, done.ID, e.Service, e.Date, e.InitiatedBy)
 			return nil
 		},
 	}
@@ -104,7 +94,20 @@ to e-DATE-SERVICE (with -2, -3... when taken).`,
 	c.Flags().StringVar(&id, "id", "", "engagement id (default e-DATE-SERVICE)")
 	c.Flags().StringSliceVarP(&workloads, "workload", "w", nil, "workload id it concerned (repeat or comma-separate)")
 	c.Flags().StringSliceVar(&people, "attendee", nil, "who attended (repeat)")
+	c.Flags().BoolVar(&replace, "replace", false, "replace the engagement --id if it exists")
+	c.Flags().BoolVar(&again, "again", false, "record it even if the same engagement is already recorded")
+	c.Flags().Int64Var(&rev, "rev", 0, "with --replace: only if the engagement is still at this rev (tamledger get shows it)")
 	return c
+}
+
+// loggedJSON is log -o json.
+type loggedJSON struct {
+	Change       string `json:"change"` // created, updated or unchanged
+	Organization string `json:"organization"`
+	ID           string `json:"id"`
+	Date         string `json:"date"`
+	Service      string `json:"service"`
+	InitiatedBy  string `json:"initiatedBy"`
 }
 
 func flagName(path string) string {

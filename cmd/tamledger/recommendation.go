@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/ledger"
 )
 
 func init() { register(newRecommendationCmd) }
@@ -24,6 +25,7 @@ func newRecommendationCmd(a *app) *cobra.Command {
 
 func newRecommendationSetCmd(a *app) *cobra.Command {
 	var org, status, on, realized, reason string
+	var rev int64
 	c := &cobra.Command{
 		Use:   "set ID --org ORG --status STATUS [--on DATE] [--realized N] [--reason TEXT]",
 		Short: "Record a recommendation's status: implemented, rejected, deferred ...",
@@ -38,13 +40,22 @@ accrues from that day in tamledger roi.
 rejected and deferred need --reason, which is kept with the recommendation
 (statusReason). Any other status may carry one; a status change without
 --reason clears the old reason. Leaving implemented clears implementedOn and
-the realized saving.`,
+the realized saving.
+
+The fields set changes belong to the CLI from then on: re-importing the
+unchanged file the recommendation came from keeps them, and a file that
+changes them is a conflict (see tamledger import --help). --rev N refuses
+the change if someone changed the recommendation since you read it at rev N.`,
 		Example: `  tamledger recommendation set r-17 --org acme --status implemented --on 2026-03-15
   tamledger recommendation set r-17 --org acme --status implemented --realized 10500
   tamledger recommendation set r-21 --org acme --status rejected --reason "Workload retires in Q3"
-  tamledger recommendation set r-22 --org acme --status deferred --reason "After the migration"`,
+  tamledger recommendation set r-22 --org acme --status deferred --reason "After the migration" --rev 3`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := a.outputFormat("table", "json")
+			if err != nil {
+				return err
+			}
 			id := args[0]
 			if org == "" {
 				return usageError(fmt.Errorf("--org is required (the organisation id)"))
@@ -55,29 +66,27 @@ the realized saving.`,
 			if !tamledger.Valid(tamledger.Statuses, status) {
 				return usageError(fmt.Errorf("--status: unknown value %q (want one of: %s)", status, strings.Join(tamledger.Statuses, ", ")))
 			}
-			reason = strings.TrimSpace(reason)
+			req := ledger.StatusRequest{Org: org, ID: id, Status: status, Reason: strings.TrimSpace(reason), Rev: rev}
 			var problems []string
-			if (status == "rejected" || status == "deferred") && reason == "" {
+			if (status == "rejected" || status == "deferred") && req.Reason == "" {
 				problems = append(problems, fmt.Sprintf("--reason is required with --status %s (say why, for the record)", status))
 			}
-			var onDate *tamledger.Date
 			if on != "" {
 				if status != "implemented" {
 					problems = append(problems, fmt.Sprintf("--on applies to --status implemented only, not %s", status))
 				} else if d, err := tamledger.ParseDate(on); err != nil {
 					problems = append(problems, "--on: "+err.Error())
 				} else {
-					onDate = &d
+					req.On = &d
 				}
 			}
-			var realizedM *tamledger.Money
 			if realized != "" {
 				if status != "implemented" {
 					problems = append(problems, fmt.Sprintf("--realized applies to --status implemented only, not %s", status))
 				} else if m, err := nonNegativeAmount(realized); err != nil {
 					problems = append(problems, "--realized: "+err.Error())
 				} else {
-					realizedM = &m
+					req.Realized = &m
 				}
 			}
 			if len(problems) > 0 {
@@ -90,66 +99,24 @@ the realized saving.`,
 				return err
 			}
 			defer st.Close()
-			tx, err := st.Begin(ctx)
+			done, err := ledger.SetStatus(ctx, st, req)
 			if err != nil {
 				return err
 			}
-			defer tx.Rollback()
-			o, err := organization(ctx, tx, org)
-			if err != nil {
-				return err
-			}
-			rec, ok, err := tx.Get(ctx, tamledger.KindRecommendation, org, id)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return usageError(fmt.Errorf("unknown recommendation %q of organization %q", id, org))
-			}
-			r := rec.Value.(*tamledger.Recommendation)
-			var notes []string
-			if status == "implemented" {
-				switch {
-				case onDate != nil:
-					r.ImplementedOn = onDate
-				case r.ImplementedOn == nil || r.ImplementedOn.IsZero():
-					today := tamledger.Today(o.Location())
-					r.ImplementedOn = &today
-				}
-				if r.ImplementedOn.Before(r.RaisedOn) {
-					return usageError(fmt.Errorf("--on %s is before the recommendation was raised on %s", r.ImplementedOn, r.RaisedOn))
-				}
-				if realizedM != nil {
-					r.RealizedMonthlySavings = realizedM
-				}
-			} else {
+			r := done.Value
+			if format == "json" {
+				out := statusJSON{Change: done.Change.String(), Organization: org, ID: id, Status: r.Status,
+					StatusReason: r.StatusReason, Cleared: done.Cleared}
 				if r.ImplementedOn != nil {
-					notes = append(notes, "cleared implementedOn "+r.ImplementedOn.String())
-					r.ImplementedOn = nil
+					out.ImplementedOn = r.ImplementedOn.String()
 				}
 				if r.RealizedMonthlySavings != nil {
-					notes = append(notes, "cleared realizedMonthlySavings "+r.RealizedMonthlySavings.String())
-					r.RealizedMonthlySavings = nil
+					out.RealizedMonthlySavings = r.RealizedMonthlySavings
 				}
+				return writeJSON(a.out, out)
 			}
-			if reason != "" || status != r.Status {
-				r.StatusReason = reason
-			}
-			r.Status = status
-			if err := r.Validate(); err != nil {
-				return usageError(fmt.Errorf("recommendation %s: %v", id, err))
-			}
-			rec.Kind, rec.Org, rec.ID, rec.Value = tamledger.KindRecommendation, org, id, r
-			rec.SetKey()
-			ch, err := tx.Put(ctx, rec)
-			if err != nil {
-				return err
-			}
-			if err := tx.Commit(); err != nil {
-				return err
-			}
-			msg := fmt.Sprintf("%s recommendation %s: %s", ch, id, status)
-			if status == "implemented" {
+			msg := fmt.Sprintf("%s recommendation %s: %s", done.Change, id, r.Status)
+			if r.Status == "implemented" {
 				msg += " on " + r.ImplementedOn.String()
 				if r.RealizedMonthlySavings != nil {
 					msg += ", realized " + r.RealizedMonthlySavings.String() + " a month"
@@ -158,8 +125,12 @@ the realized saving.`,
 			if r.StatusReason != "" {
 				msg += " (" + r.StatusReason + ")"
 			}
-			if len(notes) > 0 {
-				msg += "; " + strings.Join(notes, ", ")
+			for i, c := range done.Cleared {
+				sep := ", "
+				if i == 0 {
+					sep = "; "
+				}
+				msg += sep + "cleared " + c
 			}
 			fmt.Fprintln(a.out, msg)
 			return nil
@@ -170,5 +141,18 @@ the realized saving.`,
 	c.Flags().StringVar(&on, "on", "", "implemented on YYYY-MM-DD (with --status implemented)")
 	c.Flags().StringVar(&realized, "realized", "", "realized monthly saving (with --status implemented)")
 	c.Flags().StringVar(&reason, "reason", "", "why (required for rejected and deferred)")
+	c.Flags().Int64Var(&rev, "rev", 0, "only if the recommendation is still at this rev (tamledger get shows it)")
 	return c
+}
+
+// statusJSON is recommendation set -o json.
+type statusJSON struct {
+	Change                 string           `json:"change"` // updated or unchanged
+	Organization           string           `json:"organization"`
+	ID                     string           `json:"id"`
+	Status                 string           `json:"status"`
+	StatusReason           string           `json:"statusReason,omitempty"`
+	ImplementedOn          string           `json:"implementedOn,omitempty"`
+	RealizedMonthlySavings *tamledger.Money `json:"realizedMonthlySavings,omitempty"`
+	Cleared                []string         `json:"cleared,omitempty"` // "implementedOn 2026-03-15", ...
 }

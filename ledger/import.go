@@ -1,4 +1,8 @@
-// Package ingest imports documents into the store: every file of one call in
+// Package ledger holds the ledger's use cases: import, log, set a
+// recommendation's status, delete. The CLI (and every other writer) calls
+// them, so that no rule is written twice between them.
+//
+// Import reads documents into the store: every file of one call in
 // one transaction, all or nothing, with every error of every file reported
 // as FILE:LINE:COL and the store untouched when there is one.
 //
@@ -6,7 +10,7 @@
 // document is its key (to refuse duplicates). References to organisations,
 // workloads and engagements are resolved at the end against the transaction,
 // so a document may refer to one defined later in the same call.
-package ingest
+package ledger
 
 import (
 	"context"
@@ -34,6 +38,14 @@ type Options struct {
 	MaxErrors int            // stop collecting after this many errors; 0 = 1000
 	Progress  func(docs int) // called every few thousand documents, may be nil
 	DryRun    bool           // validate and resolve, then roll back
+	// Manager is the source the documents come from (default
+	// tamledger.ManagerImport): their fields merge with what other sources
+	// set by field ownership (docs/documents.md, "Who changed what").
+	Manager string
+	// Force takes the documents' values where another source set a field
+	// since, and brings back records another source deleted, instead of
+	// reporting conflicts (--force-conflicts).
+	Force bool
 }
 
 // Summary counts what an import did, per kind.
@@ -43,7 +55,11 @@ type Summary struct {
 }
 
 // Counts is created / updated / unchanged for one kind.
-type Counts struct{ Created, Updated, Unchanged int }
+type Counts struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
 
 func (s *Summary) add(kind string, c tamledger.Change) {
 	if s.Kinds == nil {
@@ -107,6 +123,7 @@ type importer struct {
 	effID   map[[2]string]string
 	defined map[string]*tamledger.Organization // organisations of this import
 	batch   []tamledger.Record
+	at      []document.Pos // where each document of batch starts
 	summary Summary
 }
 
@@ -117,7 +134,10 @@ func Import(ctx context.Context, st *store.Store, sources []Source, opt Options)
 	if opt.MaxErrors == 0 {
 		opt.MaxErrors = 1000
 	}
-	tx, err := st.Begin(ctx)
+	if opt.Manager == "" {
+		opt.Manager = tamledger.ManagerImport
+	}
+	tx, err := st.BeginAs(ctx, store.Write{Manager: opt.Manager, Force: opt.Force})
 	if err != nil {
 		return nil, err
 	}
@@ -169,19 +189,25 @@ func (im *importer) fail(e ...document.Error) {
 
 func (im *importer) read(src Source) error {
 	r := document.NewReader(src.Name, src.Reader, document.Options{MaxBytes: im.opt.MaxBytes, Format: src.Format})
+	docs, bad := 0, false
 	for !im.full {
 		doc, err := r.Next()
 		if errors.Is(err, io.EOF) {
+			if docs == 0 && !bad {
+				im.fail(document.Error{Pos: document.Pos{File: src.Name}, Msg: "no documents: the input is empty or only comments (want at least one document with apiVersion, kind, metadata and spec)"})
+			}
 			return nil
 		}
 		var el document.ErrorList
 		if errors.As(err, &el) {
 			im.fail(el...)
+			bad = true
 			continue
 		}
 		if err != nil {
 			return err
 		}
+		docs++
 		if err := im.take(r, doc); err != nil {
 			return err
 		}
@@ -231,6 +257,7 @@ func (im *importer) take(r *document.Reader, doc *document.Doc) error {
 	}
 	im.summary.Docs++
 	im.batch = append(im.batch, doc.Record)
+	im.at = append(im.at, doc.Pos)
 	if len(im.batch) >= 500 {
 		return im.flush()
 	}
@@ -263,11 +290,18 @@ func (im *importer) referPair(m map[[2]string]*ref, k [2]string, path string, p 
 }
 
 func (im *importer) flush() error {
+	defer func() { im.batch, im.at = im.batch[:0], im.at[:0] }()
 	if len(im.batch) == 0 || len(im.errs) > 0 {
-		im.batch = im.batch[:0]
 		return nil
 	}
 	changes, err := im.tx.PutBatch(im.ctx, im.batch)
+	var ce *store.ConflictError
+	if errors.As(err, &ce) {
+		for _, c := range ce.Records {
+			im.fail(document.Error{Pos: im.at[c.Index], Msg: c.Message("this file") + " (the source that set it keeps it; import with --force-conflicts to take this file's values)"})
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -277,7 +311,6 @@ func (im *importer) flush() error {
 	if im.opt.Progress != nil {
 		im.opt.Progress(im.summary.Docs)
 	}
-	im.batch = im.batch[:0]
 	return nil
 }
 
