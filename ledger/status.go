@@ -141,4 +141,3 @@ func Delete(ctx context.Context, st *store.Store, kind, org, id string, rev int6
 	}
 	return tx.Commit()
 }
-

@@ -468,7 +468,7 @@ func (t *Tx) checkRev(ctx context.Context, tb *table, org, id string, rev int64,
 	case rev == 0 && put:
 		return tamledger.Errorf(tamledger.ECONFLICT, "%s already exists (rev %d)", what, cur)
 	case rev > 0 && cur != rev:
-		return tamledger.Errorf(tamledger.ECONFLICT, "%s was changed after it was read (read at version %d, now rev %d); read it again", what, rev, cur)
+		return tamledger.Errorf(tamledger.ECONFLICT, "%s was changed after it was read (read at rev %d, now rev %d); read it again", what, rev, cur)
 	}
 	return nil
 }
@@ -518,7 +518,7 @@ func (t *Tx) GetMeta(ctx context.Context, kind, org, id string) (rec tamledger.R
 	if err := rs.err(); err != nil {
 		return rec, meta, false, t.fail(mapError("get "+kind, err, ""))
 	}
-	if meta.Managed, err = tamledger.ParseManaged(managed); err != nil {
+	if meta.Managed, err = storedManaged(managed); err != nil {
 		return rec, meta, false, fmt.Errorf("store: %s %s: %w", kind, describeKey(org, id), err)
 	}
 	rec, err = decodeRecord(tb, org, id, spec)

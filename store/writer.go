@@ -310,7 +310,7 @@ func (w *writer) decide(wr Write, tb *table, r *tamledger.Record, spec string, s
 	case !st.live:
 		// Deleted: an editor, a forced write or the manager that deleted it
 		// creates it again.
-		m, err := tamledger.ParseManaged(st.managed)
+		m, err := storedManaged(st.managed)
 		if err != nil {
 			return 0, "", "", false, nil, w.corrupt(tb, r, err)
 		}
@@ -330,7 +330,7 @@ func (w *writer) decide(wr Write, tb *table, r *tamledger.Record, spec string, s
 		c.DeletedBy, c.Fields = m.Owner, fields
 		return 0, "", "", false, c, nil
 	}
-	m, err := tamledger.ParseManaged(st.managed)
+	m, err := storedManaged(st.managed)
 	if err != nil {
 		return 0, "", "", false, nil, w.corrupt(tb, r, err)
 	}
@@ -371,10 +371,18 @@ func (w *writer) decide(wr Write, tb *table, r *tamledger.Record, spec string, s
 		}
 	}
 	managed = nm.String()
-	if st.managed == "" && nm.Owner == "" && nm.Fields == nil && nm.Applied == nil {
-		managed = "" // still no one's: nothing to record
-	}
 	return changeOf(spec, st.spec), spec, managed, spec != st.spec || managed != st.managed, nil, nil
+}
+
+// storedManaged reads a stored ownership. A record stored before ownership
+// was recorded (NULL) came from an import or from log, which replaced
+// records whole: it counts as the import's, which keeps imports working as
+// they did and lets the CLI's edits keep the import's view of a field.
+func storedManaged(s string) (tamledger.Managed, error) {
+	if s == "" {
+		return tamledger.Managed{Owner: tamledger.ManagerImport}, nil
+	}
+	return tamledger.ParseManaged(s)
 }
 
 func changeOf(spec, stored string) tamledger.Change {
