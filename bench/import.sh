@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell: apt-get install sqlite3" >&2; exit 2; }
 
 go build -o "$work/tamledger" ./cmd/tamledger
-go run ./bench/importdata -n "$N" -dir "$work"
+go run ./internal/bench/importdata -n "$N" -dir "$work"
 ls -l "$work"/engagements.* | awk '{print "input:", $NF, $5, "bytes"}'
 
 measure() { # label, then the command; prints seconds and peak RSS in MB

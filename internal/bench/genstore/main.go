@@ -3,9 +3,9 @@
 // written through store.Tx.PutBatch, cached as DIR/orgs-N.db so that
 // reruns reuse them.
 //
-//	go run ./bench/genstore -orgs 100,1000,10000
-//	go run ./bench/genstore -orgs 10000 -dir /tmp/tamledger-bench -force
-//	go run ./bench/genstore -orgs 10000 -pg postgres://...   # into an empty PostgreSQL database
+//	go run ./internal/bench/genstore -orgs 100,1000,10000
+//	go run ./internal/bench/genstore -orgs 10000 -dir /tmp/tamledger-bench -force
+//	go run ./internal/bench/genstore -orgs 10000 -pg postgres://...   # into an empty PostgreSQL database
 //
 // DIR is -dir, else $TAMLEDGER_BENCH_DIR, else /tmp/tamledger-bench. It
 // prints the path of each store.
@@ -19,7 +19,7 @@ import (
 	"os/signal"
 
 	"github.com/tamledger/tamledger"
-	"github.com/tamledger/tamledger/bench"
+	"github.com/tamledger/tamledger/internal/bench"
 )
 
 func main() {

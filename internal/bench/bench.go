@@ -8,7 +8,7 @@
 // The stores are built once and cached on disk (EnsureStore): bench/genstore
 // builds them, bench/report runs every measurement for several sizes in one
 // run and prints the table of docs/performance.md, and the benchmarks of
-// this package (go test ./bench -run '^$' -bench .) measure the same things
+// this package (go test ./internal/bench -run '^$' -bench .) measure the same things
 // with testing.B. Nothing large is built by an ordinary `go test`.
 package bench
 

@@ -1,7 +1,7 @@
 // Command report runs the benchmark of issue 3 for several store sizes in
 // one run and prints the tables of docs/performance.md:
 //
-//	go run ./bench/report -orgs 100,1000,10000
+//	go run ./internal/bench/report -orgs 100,1000,10000
 //
 // For each size N it builds (or reuses, see bench/genstore) the store of N
 // organisations × 3 years, builds the real binary with go build, and
@@ -47,7 +47,7 @@ import (
 	"time"
 
 	"github.com/tamledger/tamledger"
-	"github.com/tamledger/tamledger/bench"
+	"github.com/tamledger/tamledger/internal/bench"
 	"github.com/tamledger/tamledger/score"
 	"github.com/tamledger/tamledger/store"
 )

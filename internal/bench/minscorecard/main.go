@@ -4,7 +4,7 @@
 // (docs/performance.md, "Why a new process cannot show a scorecard in 20
 // ms here"):
 //
-//	CGO_ENABLED=0 go build -o /tmp/minscorecard ./bench/minscorecard
+//	CGO_ENABLED=0 go build -o /tmp/minscorecard ./internal/bench/minscorecard
 //	perf stat -r 30 /tmp/minscorecard /tmp/tamledger-bench/orgs-10000.db beacon-point-insurance-03553 2026-11-27
 package main
 

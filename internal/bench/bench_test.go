@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/tamledger/tamledger"
-	"github.com/tamledger/tamledger/bench"
+	"github.com/tamledger/tamledger/internal/bench"
 	"github.com/tamledger/tamledger/demo"
 	"github.com/tamledger/tamledger/score"
 	"github.com/tamledger/tamledger/store"
@@ -165,9 +165,9 @@ func TestConfigPath(t *testing.T) {
 // TAMLEDGER_BENCH_ORGS (default 100) and the stores are cached under
 // TAMLEDGER_BENCH_DIR (default /tmp/tamledger-bench):
 //
-//	TAMLEDGER_BENCH_ORGS=100,1000,10000 go test ./bench -run '^$' -bench . -benchtime 5x -timeout 1h
+//	TAMLEDGER_BENCH_ORGS=100,1000,10000 go test ./internal/bench -run '^$' -bench . -benchtime 5x -timeout 1h
 //
-// go run ./bench/report prints the table of docs/performance.md from the
+// go run ./internal/bench/report prints the table of docs/performance.md from the
 // same measurements.
 
 func sizes(b *testing.B) []int {
