@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -163,18 +162,23 @@ func printSummary(w io.Writer, s *ledger.Summary, dryRun bool) {
 		order[k] = i
 	}
 	sort.Slice(kinds, func(i, j int) bool { return order[kinds[i]] < order[kinds[j]] })
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "KIND\tCREATED\tUPDATED\tUNCHANGED\t")
+	width := len("total")
+	for _, k := range kinds {
+		width = max(width, len(k))
+	}
+	line := func(kind string, c ledger.Counts) {
+		fmt.Fprintf(w, "%-*s  %7d  %7d  %9d\n", width, kind, c.Created, c.Updated, c.Unchanged)
+	}
+	fmt.Fprintf(w, "%-*s  %7s  %7s  %9s\n", width, "KIND", "CREATED", "UPDATED", "UNCHANGED")
 	var t ledger.Counts
 	for _, k := range kinds {
 		c := s.Kinds[k]
 		t.Created += c.Created
 		t.Updated += c.Updated
 		t.Unchanged += c.Unchanged
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", k, c.Created, c.Updated, c.Unchanged)
+		line(k, *c)
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t\n", t.Created, t.Updated, t.Unchanged)
-	tw.Flush()
+	line("total", t)
 	if dryRun {
 		fmt.Fprintln(w, "dry run: nothing was written")
 	}
