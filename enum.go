@@ -2,7 +2,7 @@ package tamledger
 
 import "slices"
 
-// The closed vocabularies of SPEC §2. Each list is in its documented order;
+// The closed vocabularies of docs/documents.md. Each list is in its documented order;
 // Valid reports membership.
 
 var (

@@ -1,6 +1,6 @@
 // Package tamledger is the domain of tamledger: the records an AWS
 // Enterprise Support customer keeps about its Technical Account Manager
-// relationship (SPEC §2, §8), their validation, and the error type every
+// relationship (docs/documents.md), their validation, and the error type every
 // other package speaks.
 //
 // The types carry json tags with the document field names (lowerCamelCase);

@@ -35,7 +35,7 @@ func sourceFor(service string) string {
 	return "manual"
 }
 
-// complexServices are the complex service categories of SPEC §9.
+// complexServices are the complex service categories of docs/scorecard.md ("Complexity drivers").
 var complexServices = map[string]string{
 	"sagemaker": "ml", "bedrock": "ml", "comprehend": "ml", "rekognition": "ml",
 	"eks": "containers", "ecs": "containers", "fargate": "containers",

@@ -13,7 +13,7 @@
 // # The newcomer portfolio
 //
 // Generate returns twelve organisations, each with two to three years of
-// history, built so that every health band and every action of SPEC §5
+// history, built so that every health band and every action of docs/scorecard.md
 // appears at any asOf. Stories lists them; in short:
 //
 //   - Kestrel Logistics (reactive): associate TAM, 58 accounts; delivery
@@ -55,7 +55,7 @@
 // drawn by error diffusion rather than coin flips, so each relationship's
 // adherence, proactivity and responsiveness stay near its profile in every
 // window. The package's tests check every organisation's actions and band
-// against Stories over a grid of seeds and days, evaluating SPEC §4 and §9
+// against Stories over a grid of seeds and days, evaluating the rules of docs/scorecard.md
 // on the records themselves (TAMLEDGER_DEMO_WIDE=1 widens the grid to
 // 60 seeds × 64 days).
 //

@@ -74,7 +74,7 @@ func maxDate(a, b date) date {
 
 func datep(d date) *date { return &d }
 
-// period is one calendar-aligned period of a cadence (SPEC §4).
+// period is one calendar-aligned period of a cadence (docs/scorecard.md, "Periods").
 type period struct{ start, end date }
 
 // firstPeriod is the first period of cadence that starts on or after from.

@@ -1,4 +1,4 @@
-// Package document reads and writes tamledger documents (SPEC §3): YAML
+// Package document reads and writes tamledger documents (docs/documents.md): YAML
 // (several documents separated by ---), JSON (one document, several one
 // after another, or a kind: List) and CSV for the bulk kinds (Engagement,
 // Recommendation, Case).

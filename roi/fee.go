@@ -23,7 +23,7 @@ type TierLine struct {
 	Minimum bool             `json:"minimum,omitempty"` // a top-up to the plan's minimum, not a tier
 }
 
-// Fee is a plan's monthly fee on the given monthly spends (SPEC §6):
+// Fee is a plan's monthly fee on the given monthly spends (docs/roi.md):
 // max(minimum, Σ marginal tier rate × spend in the tier).
 //
 // A plan that is not per account is charged on the sum of spends. A plan

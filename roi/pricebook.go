@@ -37,7 +37,7 @@ func tiers(pairs ...string) []tamledger.Tier {
 	return ts
 }
 
-// Shipped returns the price books that ship with tamledger (SPEC §6), oldest
+// Shipped returns the price books that ship with tamledger (docs/roi.md), oldest
 // first. Each call returns fresh values: callers may modify them.
 //
 //   - aws-support-legacy, effective 2000-01-01 (so it covers every month

@@ -1,5 +1,5 @@
 // Package roi values an Enterprise Support relationship against its cost
-// (SPEC §6): the cost savings, incidents avoided, architecture improvements
+// (docs/roi.md): the cost savings, incidents avoided, architecture improvements
 // and Infrastructure Event Management the TAM brought in a period, against
 // what Enterprise Support costs above the baseline plan.
 //
@@ -114,8 +114,8 @@ type Exclusion struct {
 	Reason string `json:"reason"`
 }
 
-// Counted reports whether a recommendation counts as the TAM's value (SPEC
-// §6): implemented, with an implementedOn date, and raised by the TAM, a
+// Counted reports whether a recommendation counts as the TAM's value
+// (docs/roi.md): implemented, with an implementedOn date, and raised by the TAM, a
 // specialist or a Well-Architected review — or of any origin contextualised
 // by the TAM. Automated Trusted Advisor and Cost Optimization Hub findings
 // alone are available without a TAM, so they do not count.
@@ -153,7 +153,7 @@ func Accrue(m decimal.Decimal, days int) decimal.Decimal {
 
 const divPlaces = 24
 
-// Compute values the TAM relationship of l over [from, to] (SPEC §6).
+// Compute values the TAM relationship of l over [from, to] (docs/roi.md).
 //
 // books are the price books to use (see Books); Compute fails when a month
 // of the period has no book in force, or its book lacks an enterprise or a

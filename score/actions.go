@@ -10,7 +10,7 @@ import (
 	"github.com/tamledger/tamledger"
 )
 
-// Action is one thing the customer should push for now (SPEC §5, §9).
+// Action is one thing the customer should push for now (docs/scorecard.md, "Next actions").
 type Action struct {
 	Code     string `json:"code"`
 	Severity string `json:"severity"`
@@ -93,7 +93,7 @@ const (
 )
 
 // complexServices maps a lower-case AWS service name to its complex
-// category (SPEC §9).
+// category (docs/scorecard.md, "Complexity drivers").
 var complexServices = map[string]string{
 	"sagemaker": "ML/AI", "bedrock": "ML/AI", "comprehend": "ML/AI", "rekognition": "ML/AI",
 	"eks": "containers", "ecs": "containers", "fargate": "containers",
@@ -301,7 +301,7 @@ var termText = map[string][2]string{
 	TermEscalationPaths:          {"escalation paths with TAM response targets per case severity", "without them escalation responsiveness cannot be measured"},
 }
 
-// MissingTerms are the terms of SPEC §9 (charter-missing-term) the charter
+// MissingTerms are the terms of docs/scorecard.md ("Charter terms") the charter
 // version lacks, in the order monthly-strategy-call, quarterly-cost-review,
 // annual-war, semiannual-security-review, backup-tam, escalation-paths.
 func MissingTerms(ch *tamledger.Charter) []string {
@@ -339,7 +339,7 @@ func MissingTerms(ch *tamledger.Charter) []string {
 	return missing
 }
 
-// complexityDrivers are the SPEC §9 drivers present, each once, described.
+// complexityDrivers are the drivers of docs/scorecard.md present, each once, described.
 func complexityDrivers(org *tamledger.Organization) []string {
 	var drivers []string
 	var regulated, complexUsed []string
@@ -392,7 +392,7 @@ func days(n int) string {
 // SeverityOf is the severity of an action code, "" for an unknown code.
 func SeverityOf(code string) string { return severity[code] }
 
-// Codes are the action codes, in the order of SPEC §5.
+// Codes are the action codes, in the order of docs/scorecard.md.
 var Codes = []string{WAROverdue, CharterMissingTerm, NoCharter, IEMRequestNow, IEMTooLate, ReassignmentSuggested,
 	ReassignmentEscalate, PortfolioUnknown, PortfolioRebalance, SeniorTAMRequest, NoBackupTAM, SpecialistIntro,
 	CostReviewUnquantified, EDPRenewalPrep}

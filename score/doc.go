@@ -1,5 +1,5 @@
 // Package score holds the pure rules of tamledger: the charter scorecard
-// (SPEC §4), the next actions (SPEC §5, §9) and the portfolio summary. It
+// (docs/scorecard.md), the next actions and the portfolio summary. It
 // does no I/O: every function takes a *tamledger.Ledger and a date and
 // returns values that marshal to the documented JSON. The CLI, the web pages
 // and the API all call it, so each rule has one implementation.

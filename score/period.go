@@ -6,7 +6,7 @@ import (
 	"github.com/tamledger/tamledger"
 )
 
-// Period statuses (SPEC §4).
+// Period statuses (docs/scorecard.md, "Matching").
 const (
 	Met    = "met"    // delivered on or before the period's end
 	Late   = "late"   // delivered within the grace days after the end

@@ -13,7 +13,7 @@ import (
 	"github.com/tamledger/tamledger"
 )
 
-// Card is the charter scorecard of one organisation as of one date (SPEC §4).
+// Card is the charter scorecard of one organisation as of one date (docs/scorecard.md).
 // It marshals to the documented `scorecard -o json`: nulls are JSON null,
 // ratios are unrounded, dates are YYYY-MM-DD.
 type Card struct {
@@ -354,7 +354,7 @@ func charterAdherenceOver(obs []Obligation, w Window) *big.Rat {
 
 // responsiveness counts the cases opened in the window (their date in the
 // organisation's time zone) whose severity has a response target in the
-// charter in force on that date, as SPEC §4 reads: every such case counts,
+// charter in force on that date, as docs/scorecard.md ("Escalation responsiveness") reads: every such case counts,
 // and it is within target when it has a tamEngagedAt and tamEngagedAt −
 // openedAt ≤ tamResponseHours. A case with no TAM engagement recorded is a
 // miss. pending counts those of them whose target had not yet passed at the
