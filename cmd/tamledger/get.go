@@ -1,0 +1,407 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/document"
+)
+
+func init() { register(newGetCmd) }
+
+// getKind is a kind as get names and tabulates it.
+type getKind struct {
+	kind     string   // tamledger.Kind...
+	noun     string   // in messages: "engagement"
+	plural   string   // "engagements": the name in --help and in errors
+	aliases  []string // besides the singular, the plural and the kind itself
+	scoped   bool     // belongs to an organisation: --org is required
+	tabulate func(recs []tamledger.Record) *table
+}
+
+var getKinds = []getKind{
+	{kind: tamledger.KindOrganization, noun: "organization", plural: "organizations", aliases: []string{"org", "orgs", "organisation", "organisations"}, tabulate: organizationTable},
+	{kind: tamledger.KindCharter, noun: "charter", plural: "charters", scoped: true, tabulate: charterTable},
+	{kind: tamledger.KindEngagement, noun: "engagement", plural: "engagements", aliases: []string{"eng", "engs"}, scoped: true, tabulate: engagementTable},
+	{kind: tamledger.KindRecommendation, noun: "recommendation", plural: "recommendations", aliases: []string{"rec", "recs"}, scoped: true, tabulate: recommendationTable},
+	{kind: tamledger.KindCase, noun: "case", plural: "cases", scoped: true, tabulate: caseTable},
+	{kind: tamledger.KindEvent, noun: "event", plural: "events", aliases: []string{"ev"}, scoped: true, tabulate: eventTable},
+	{kind: tamledger.KindReassignmentRequest, noun: "reassignment request", plural: "reassignmentrequests", aliases: []string{"reassignment", "reassignments", "rr"}, scoped: true, tabulate: reassignmentTable},
+	{kind: tamledger.KindPriceBook, noun: "price book", plural: "pricebooks", aliases: []string{"pb"}, tabulate: priceBookTable},
+}
+
+// findKind resolves KIND: singular or plural, any case, or an alias.
+func findKind(name string) (*getKind, bool) {
+	n := strings.ToLower(name)
+	for i := range getKinds {
+		k := &getKinds[i]
+		if n == strings.ToLower(k.kind) || n == strings.ToLower(k.kind)+"s" || n == k.plural || slices.Contains(k.aliases, n) {
+			return k, true
+		}
+	}
+	return nil, false
+}
+
+// kindHelp lists the kinds with their short names, for --help.
+func kindHelp() string {
+	var b strings.Builder
+	for _, k := range getKinds {
+		line := fmt.Sprintf("  %-22s %-40s", k.plural, strings.Join(k.aliases, ", "))
+		if !k.scoped {
+			line += " no --org"
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	return b.String()
+}
+
+func kindNames() string {
+	names := make([]string, len(getKinds))
+	for i, k := range getKinds {
+		names[i] = k.plural
+	}
+	return strings.Join(names, ", ")
+}
+
+func newGetCmd(a *app) *cobra.Command {
+	var org string
+	c := &cobra.Command{
+		Use:   "get KIND [ID] [--org ORG] [-o table|json|yaml]",
+		Short: "List the records of a kind, or show one record",
+		Long: `Get lists the records of one kind of an organisation as a table, by id, or
+shows one record as the YAML document export writes for it.
+
+KIND is a kind, singular or plural, in any case, or a short name:
+` + kindHelp() + `
+Every kind but organizations and pricebooks belongs to an organisation:
+--org names it. The tables fit 100 columns: long text is cut short (…) and
+control characters are shown escaped (\t, \x1b); -o json and -o yaml give every
+field whole.
+
+Output: a list is a table by default; -o yaml writes its documents separated
+by ---, and -o json one {"apiVersion": "tamledger/v1", "kind": "List",
+"items": [...]}, the bytes export writes for the same records. One record is
+YAML by default; -o json writes it as one JSON document, -o table as a
+one-line table. Price books that ship with tamledger are not records of the
+store: tamledger pricebook list shows them.`,
+		Example: `  tamledger get organizations
+  tamledger get engagements --org acme
+  tamledger get recs --org acme -o json | jq '.items[] | select(.spec.status == "open")'
+  tamledger get engagement e-2026-01-20 --org acme
+  tamledger get charter acme-2026 --org acme > charter.yaml   # edit, lint, import
+  tamledger get org acme -o json`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			k, ok := findKind(args[0])
+			if !ok {
+				return usageError(fmt.Errorf("unknown kind %q (want one of: %s; tamledger get --help lists the short names)", args[0], kindNames()))
+			}
+			format, err := a.outputFormat("table", "json", "yaml")
+			if err != nil {
+				return err
+			}
+			id := ""
+			if len(args) == 2 {
+				id = args[1]
+			}
+			switch {
+			case k.kind == tamledger.KindOrganization && org != "":
+				if id != "" && id != org {
+					return usageError(fmt.Errorf("--org %s and the id %s differ: an organization belongs to no organization (drop --org)", org, id))
+				}
+				id, org = org, ""
+			case !k.scoped && org != "":
+				return usageError(fmt.Errorf("a %s belongs to no organization: drop --org", k.noun))
+			case k.scoped && org == "":
+				return usageError(fmt.Errorf("--org is required for %s (the organisation id; see tamledger get organizations)", k.plural))
+			}
+			if id != "" && !tamledger.ValidID(id) {
+				return usageError(fmt.Errorf("bad id %q (%s)", id, tamledger.IDHint))
+			}
+			if id != "" && !cmd.Flags().Changed("output") {
+				format = "yaml" // one record: its document
+			}
+			st, err := a.openExistingStore(ctx) // a read: a missing store is not created
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+
+			var recs []tamledger.Record
+			switch {
+			case id != "":
+				rec, found, err := st.Get(ctx, k.kind, org, id)
+				if err != nil {
+					return err
+				}
+				if !found {
+					if k.scoped {
+						if _, known, err := st.Get(ctx, tamledger.KindOrganization, "", org); err != nil {
+							return err
+						} else if !known {
+							return unknownOrg(org)
+						}
+						return usageError(fmt.Errorf("no %s %q in organization %q (see tamledger get %s --org %s)", k.noun, id, org, k.plural, org))
+					}
+					hint := ""
+					if k.kind == tamledger.KindPriceBook {
+						hint = "; the shipped ones: tamledger pricebook list"
+					}
+					return usageError(fmt.Errorf("no %s %q in the store (see tamledger get %s%s)", k.noun, id, k.plural, hint))
+				}
+				recs = []tamledger.Record{rec}
+			case k.kind == tamledger.KindOrganization:
+				orgs, err := st.Organizations(ctx)
+				if err != nil {
+					return err
+				}
+				for i := range orgs {
+					recs = append(recs, tamledger.Record{Kind: k.kind, ID: orgs[i].ID, Value: &orgs[i]})
+				}
+			case k.kind == tamledger.KindPriceBook:
+				books, err := st.PriceBooks(ctx)
+				if err != nil {
+					return err
+				}
+				slices.SortFunc(books, func(x, y tamledger.PriceBook) int { return strings.Compare(x.ID, y.ID) })
+				for i := range books {
+					recs = append(recs, tamledger.Record{Kind: k.kind, ID: books[i].ID, Value: &books[i]})
+				}
+			default:
+				// Export reads in a snapshot, without the write lock, in
+				// export's order (by id); it reads the organisation's other
+				// kinds too.
+				err := st.Export(ctx, org, func(r tamledger.Record) error {
+					if r.Kind == k.kind {
+						recs = append(recs, r)
+					}
+					return nil
+				})
+				if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
+					return unknownOrg(org)
+				}
+				if err != nil {
+					return err
+				}
+			}
+
+			switch {
+			case format == "table":
+				if len(recs) == 0 {
+					_, err := io.WriteString(a.out, noRecords(k, org))
+					return err
+				}
+				return k.tabulate(recs).write(a.out)
+			case format == "json" && id != "":
+				return writeJSONDocument(a.out, recs[0])
+			}
+			enc := document.NewEncoder(a.out, format)
+			for _, r := range recs {
+				if err := enc.Encode(r); err != nil {
+					return err
+				}
+			}
+			return enc.Close()
+		},
+	}
+	c.Flags().StringVar(&org, "org", "", "the organisation whose records to get (see tamledger get organizations)")
+	return c
+}
+
+func unknownOrg(org string) error {
+	return usageError(fmt.Errorf("unknown organization %q (see tamledger get organizations)", org))
+}
+
+// noRecords is what an empty table says.
+func noRecords(k *getKind, org string) string {
+	switch k.kind {
+	case tamledger.KindOrganization:
+		return "No organization in the store yet: tamledger init ORG writes a starter file to import.\n"
+	case tamledger.KindPriceBook:
+		return "No price book imported: the shipped ones are in force (tamledger pricebook list).\n"
+	}
+	return fmt.Sprintf("No %ss in organization %s.\n", k.noun, org)
+}
+
+// writeJSONDocument writes one record as one JSON document, formatted as
+// export formats the items of its List.
+func writeJSONDocument(w io.Writer, rec tamledger.Record) error {
+	var buf bytes.Buffer
+	enc := document.NewEncoder(&buf, "json")
+	if err := enc.Encode(rec); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &list); err != nil || len(list.Items) != 1 {
+		return fmt.Errorf("get: re-reading the JSON of %s %q: %v", rec.Kind, rec.ID, err)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, list.Items[0], "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// The tables of each kind: the key columns, free text last. Free text gives
+// way first, then lists, then long enumerations, then ids (table.go).
+
+func organizationTable(recs []tamledger.Record) *table {
+	t := newTable(textCol("ID", 20), textCol("NAME", 16), fixedCol("TZ"), fixedCol("PLAN"), textCol("TAM", 12))
+	for _, r := range recs {
+		o := r.Value.(*tamledger.Organization)
+		tam := ""
+		if o.AccountTeam != nil && o.AccountTeam.TAM != nil {
+			tam = o.AccountTeam.TAM.Name
+		}
+		t.add(r.ID, o.Name, o.Timezone, o.SupportPlan, tam)
+	}
+	return t
+}
+
+func charterTable(recs []tamledger.Record) *table {
+	t := newTable(textCol("ID", 20), fixedCol("EFFECTIVE"), fixedCol("BACKUP"), textCol("ESCALATION", 20), textCol("OBLIGATIONS", 24))
+	for _, r := range recs {
+		c := r.Value.(*tamledger.Charter)
+		var paths, obs []string
+		for _, p := range c.EscalationPaths {
+			paths = append(paths, fmt.Sprintf("%s %gh", p.Severity, p.TAMResponseHours))
+		}
+		for _, ob := range c.Obligations {
+			obs = append(obs, ob.ID)
+		}
+		t.add(r.ID, c.Effective.String(), yesNo(c.BackupTAM), strings.Join(paths, ", "), strings.Join(obs, ", "))
+	}
+	return t
+}
+
+func engagementTable(recs []tamledger.Record) *table {
+	t := newTable(textCol("ID", 24), fixedCol("DATE"), textCol("SERVICE", 16), fixedCol("BY"), textCol("WORKLOADS", 12), textCol("SUMMARY", 24))
+	for _, r := range recs {
+		e := r.Value.(*tamledger.Engagement)
+		t.add(r.ID, e.Date.String(), e.Service, e.InitiatedBy, strings.Join(e.Workloads, ", "), e.Summary)
+	}
+	return t
+}
+
+func recommendationTable(recs []tamledger.Record) *table {
+	t := newTable(textCol("ID", 16), fixedCol("RAISED"), fixedCol("STATUS"), textCol("ORIGIN", 12), textCol("PILLAR", 14),
+		numCol("SAVINGS"), textCol("TITLE", 24))
+	for _, r := range recs {
+		rc := r.Value.(*tamledger.Recommendation)
+		savings := ""
+		if rc.EstimatedMonthlySavings != nil {
+			savings = shortAmount(*rc.EstimatedMonthlySavings)
+		}
+		t.add(r.ID, rc.RaisedOn.String(), rc.Status, rc.Origin, rc.Pillar, savings, rc.Title)
+	}
+	return t
+}
+
+func caseTable(recs []tamledger.Record) *table {
+	t := newTable(textCol("ID", 16), fixedCol("SEVERITY"), fixedCol("OPENED (UTC)"), numCol("TAM AFTER"), fixedCol("RESOLVED (UTC)"),
+		textCol("SUBJECT", 20))
+	for _, r := range recs {
+		c := r.Value.(*tamledger.Case)
+		after, resolved := "–", "–"
+		if c.TAMEngagedAt != nil {
+			after = durationText(c.TAMEngagedAt.Sub(c.OpenedAt))
+		}
+		if c.ResolvedAt != nil {
+			resolved = minuteText(*c.ResolvedAt)
+		}
+		t.add(r.ID, c.Severity, minuteText(c.OpenedAt), after, resolved, c.Subject)
+	}
+	return t
+}
+
+func eventTable(recs []tamledger.Record) *table {
+	t := newTable(textCol("ID", 24), fixedCol("DATE"), fixedCol("TYPE"), fixedCol("IEM ASKED"), numCol("FAILURE COST"), textCol("NAME", 16))
+	for _, r := range recs {
+		e := r.Value.(*tamledger.Event)
+		cost := ""
+		if e.FailureCost != nil {
+			cost = shortAmount(*e.FailureCost)
+		}
+		t.add(r.ID, e.Date.String(), e.Type, optDateText(e.IEMRequestedOn), cost, e.Name)
+	}
+	return t
+}
+
+func reassignmentTable(recs []tamledger.Record) *table {
+	t := newTable(textCol("ID", 16), fixedCol("REQUESTED"), fixedCol("ACKNOWLEDGED"), fixedCol("RESOLVED"), fixedCol("ESCALATED"),
+		textCol("REASONS", 20))
+	for _, r := range recs {
+		q := r.Value.(*tamledger.ReassignmentRequest)
+		t.add(r.ID, q.RequestedOn.String(), optDateText(q.AcknowledgedOn), optDateText(q.ResolvedOn), optDateText(q.EscalatedOn),
+			strings.Join(q.Reasons, ", "))
+	}
+	return t
+}
+
+func priceBookTable(recs []tamledger.Record) *table {
+	t := newTable(textCol("ID", 16), fixedCol("EFFECTIVE"), textCol("PLANS", 20), textCol("SOURCE", 20))
+	for _, r := range recs {
+		b := r.Value.(*tamledger.PriceBook)
+		t.add(r.ID, b.Effective.String(), strings.Join(planNames(*b), ", "), b.Source)
+	}
+	return t
+}
+
+func optDateText(d *tamledger.Date) string {
+	if d == nil {
+		return "–"
+	}
+	return d.String()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// shortAmount is amountText without zero cents: 12,000 or 99.50.
+func shortAmount(m tamledger.Money) string {
+	return strings.TrimSuffix(amountText(m), ".00")
+}
+
+// minuteText is an instant in UTC to the minute.
+func minuteText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
+
+// durationText is a duration in days, hours and minutes: 40m, 2h30m, 1d4h.
+func durationText(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	m := int64(d.Round(time.Minute) / time.Minute)
+	days, hours, mins := m/(24*60), m/60%24, m%60
+	switch {
+	case days > 0 && hours > 0:
+		return fmt.Sprintf("%s%dd%dh", sign, days, hours)
+	case days > 0:
+		return fmt.Sprintf("%s%dd", sign, days)
+	case hours > 0 && mins > 0:
+		return fmt.Sprintf("%s%dh%dm", sign, hours, mins)
+	case hours > 0:
+		return fmt.Sprintf("%s%dh", sign, hours)
+	}
+	return fmt.Sprintf("%s%dm", sign, mins)
+}
