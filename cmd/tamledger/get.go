@@ -116,7 +116,7 @@ store: tamledger pricebook list shows them.`,
 			switch {
 			case k.kind == tamledger.KindOrganization && org != "":
 				if id != "" && id != org {
-					return usageError(fmt.Errorf("--org %s and the id %s differ: an organization belongs to no organization (drop --org)", org, id))
+					return usageError(fmt.Errorf("get organization %q --org %q: name one organization, as the id or with --org", id, org))
 				}
 				id, org = org, ""
 			case !k.scoped && org != "":

@@ -404,3 +404,21 @@ func TestGetCreatesNoStore(t *testing.T) {
 		}
 	}
 }
+
+func TestGetEmptyStore(t *testing.T) {
+	dsn := testdb.DSN(t)
+	book := `{"apiVersion": "tamledger/v1", "kind": "PriceBook", "metadata": {"id": "mine"},
+  "spec": {"effective": "2026-01-01", "plans": {"enterprise": {"minimum": 0, "tiers": [{"rate": 0.05}]}}}}`
+	if out, errOut, code := cli(t, dsn, book, "import", "-"); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	if got := run1(t, dsn, "get", "orgs"); !strings.HasPrefix(got, "No organization in the store yet") || !strings.Contains(got, "tamledger init") {
+		t.Errorf("get orgs of none: %q", got)
+	}
+	if got := run1(t, dsn, "get", "orgs", "-o", "json"); !strings.Contains(got, `"kind": "List"`) || !strings.Contains(got, `"items": []`) {
+		t.Errorf("get orgs -o json of none: %q", got)
+	}
+	if got := run1(t, dsn, "get", "pb"); !strings.HasPrefix(got, "ID") || !strings.Contains(got, "\nmine ") {
+		t.Errorf("get pb: %q", got)
+	}
+}
