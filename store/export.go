@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -51,15 +50,11 @@ func (s *Store) Export(parent context.Context, org string, fn func(tamledger.Rec
 	}
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	txs, err := s.snapshot(ctx, nTables-1)
+	txs, release, err := s.readConns(ctx, nTables-1)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, tx := range txs {
-			tx.Rollback()
-		}
-	}()
+	defer release()
 	books, err := readAll(ctx, txs[0], rawReaders[tPriceBook], "")
 	if err != nil {
 		return err
@@ -118,12 +113,12 @@ func (s *Store) exportOrg(ctx context.Context, org string, fn func(tamledger.Rec
 	if _, err := lookup(tamledger.KindCharter, org, "x"); err != nil {
 		return tamledger.Errorf(tamledger.ENOTFOUND, "organization %q is not in the store", org)
 	}
-	txs, err := s.snapshot(ctx, 1)
+	conns, release, err := s.readConns(ctx, 1)
 	if err != nil {
 		return err
 	}
-	tx := txs[0]
-	defer tx.Rollback()
+	defer release()
+	tx := conns[0]
 	orgs, err := readAll(ctx, tx, rawReaders[tOrganization], " WHERE id = $1", org)
 	if err != nil {
 		return err
@@ -163,12 +158,12 @@ func (s *Store) Get(ctx context.Context, kind, org, id string) (rec tamledger.Re
 	if err != nil {
 		return rec, false, err
 	}
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	conns, release, err := s.readConns(ctx, 1)
 	if err != nil {
-		return rec, false, mapError("begin read", err, "")
+		return rec, false, err
 	}
-	defer tx.Rollback()
-	rec, _, ok, err = getRecord(ctx, sqlConn{tx}, s.d, tb, org, id, false)
+	defer release()
+	rec, _, ok, err = getRecord(ctx, conns[0], s.d, tb, org, id, false)
 	return rec, ok, err
 }
 
@@ -183,12 +178,12 @@ func (s *Store) PriceBooks(ctx context.Context) ([]tamledger.PriceBook, error) {
 }
 
 func readOne[T any](ctx context.Context, s *Store, r *reader[T]) ([]T, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	conns, release, err := s.readConns(ctx, 1)
 	if err != nil {
-		return nil, mapError("begin read", err, "")
+		return nil, err
 	}
-	defer tx.Rollback()
-	return readAll(ctx, tx, r, "")
+	defer release()
+	return readAll(ctx, conns[0], r, "")
 }
 
 // Counts returns the number of stored records of each kind, keyed by kind

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"runtime"
 
@@ -128,25 +129,12 @@ func (s *Store) Ledger(ctx context.Context, org string) (*tamledger.Ledger, erro
 	if org == "" {
 		return nil, tamledger.Errorf(tamledger.ENOTFOUND, "no organization given")
 	}
-	var c conn
-	if s.pg != nil {
-		// One organisation: the database/sql connection that Open made
-		// serves it; a pgx connection of its own would cost a connect.
-		txs, err := s.snapshot(ctx, 1)
-		if err != nil {
-			return nil, err
-		}
-		defer txs[0].Rollback()
-		c = sqlConn{txs[0]}
-	} else {
-		conns, release, err := s.readConns(ctx, 1)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
-		c = conns[0]
+	conns, release, err := s.readConns(ctx, 1)
+	if err != nil {
+		return nil, err
 	}
-	ls, err := readRange(ctx, c, orgRange{eq: org}, AllFields)
+	defer release()
+	ls, err := readRange(ctx, conns[0], orgRange{eq: org}, AllFields)
 	if err != nil {
 		return nil, err
 	}
@@ -327,28 +315,30 @@ func scanAll(ctx context.Context, c conn, query string, args []any) (int, error)
 }
 
 // readConns returns n connections in one snapshot of the database, and
-// the function that releases them: raw connections on SQLite, read-only
-// transactions on PostgreSQL.
+// the function that releases them: every read of the store goes through it.
+// On SQLite they are raw connections (rawSnapshot); on PostgreSQL one read
+// is a REPEATABLE READ transaction on the connection Open made (a pgx
+// connection of its own would cost a connect), several are pgx connections
+// in one exported snapshot (pgSnapshot).
 func (s *Store) readConns(ctx context.Context, n int) ([]conn, func(), error) {
-	if s.raw != nil {
+	switch {
+	case s.raw != nil:
 		return s.rawSnapshot(ctx, n)
-	}
-	if s.pg != nil {
+	case n > 1:
 		return s.pgSnapshot(ctx, n)
 	}
-	txs, err := s.snapshot(ctx, n)
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, mapError("begin read", err, "")
 	}
-	conns := make([]conn, n)
-	for i, tx := range txs {
-		conns[i] = sqlConn{tx}
+	// Reads are ordered by primary key: walk the key's index rather than
+	// sort a range (the planner's choice for wide ranges), so that rows
+	// stream from the first.
+	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_sort = off"); err != nil {
+		tx.Rollback()
+		return nil, nil, mapError("begin read", err, "")
 	}
-	return conns, func() {
-		for _, tx := range txs {
-			tx.Rollback()
-		}
-	}, nil
+	return []conn{sqlConn{tx}}, func() { tx.Rollback() }, nil
 }
 
 // rawSnapshot is snapshot on raw SQLite connections.

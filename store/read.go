@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -272,8 +271,8 @@ func each[T any](ctx context.Context, c conn, r *reader[T], where string, args [
 }
 
 // readAll reads every row of r's query into a slice, in r's order.
-func readAll[T any](ctx context.Context, tx *sql.Tx, r *reader[T], where string, args ...any) ([]T, error) {
-	out, err := readList(ctx, sqlConn{tx}, r, where, args...)
+func readAll[T any](ctx context.Context, c conn, r *reader[T], where string, args ...any) ([]T, error) {
+	out, err := readList(ctx, c, r, where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -293,89 +292,4 @@ func readList[T any](ctx context.Context, c conn, r *reader[T], where string, ar
 		return nil, err
 	}
 	return out, nil
-}
-
-// snapshot begins n read-only transactions, each on its own connection,
-// that all see the same committed state. On PostgreSQL they are
-// REPEATABLE READ and share an exported snapshot. On SQLite every write
-// transaction bumps store_generation as it commits; the readers read it
-// and start again in the rare case that a commit fell between them.
-func (s *Store) snapshot(ctx context.Context, n int) (txs []*sql.Tx, err error) {
-	defer func() {
-		if err != nil {
-			for _, tx := range txs {
-				tx.Rollback()
-			}
-			txs = nil
-		}
-	}()
-	ro := &sql.TxOptions{ReadOnly: true}
-	if s.d.name == Postgres {
-		ro.Isolation = sql.LevelRepeatableRead
-		first, err := s.db.BeginTx(ctx, ro)
-		if err != nil {
-			return nil, mapError("begin read", err, "")
-		}
-		txs = append(txs, first)
-		if n == 1 {
-			return txs, nil
-		}
-		var id string
-		if err := first.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&id); err != nil {
-			return txs, mapError("export snapshot", err, "")
-		}
-		for len(txs) < n {
-			tx, err := s.db.BeginTx(ctx, ro)
-			if err != nil {
-				return txs, mapError("begin read", err, "")
-			}
-			txs = append(txs, tx)
-			if _, err := tx.ExecContext(ctx, "SET TRANSACTION SNAPSHOT '"+strings.ReplaceAll(id, "'", "''")+"'"); err != nil {
-				return txs, mapError("import snapshot", err, "")
-			}
-		}
-		// The reads are ordered by primary key: walk the key's index rather
-		// than sort a range (the planner's choice for wide ranges), so that
-		// rows stream from the first.
-		for _, tx := range txs {
-			if _, err := tx.ExecContext(ctx, "SET LOCAL enable_sort = off"); err != nil {
-				return txs, mapError("begin read", err, "")
-			}
-		}
-		return txs, nil
-	}
-	for attempt := 0; ; attempt++ {
-		var gen0 int64
-		same := true
-		for len(txs) < n {
-			tx, err := s.db.BeginTx(ctx, ro)
-			if err != nil {
-				return txs, mapError("begin read", err, "")
-			}
-			txs = append(txs, tx)
-			if n == 1 {
-				return txs, nil // SQLite takes the snapshot at the first read
-			}
-			var gen int64
-			if err := tx.QueryRowContext(ctx, "SELECT n FROM store_generation").Scan(&gen); err != nil {
-				return txs, mapError("begin read", err, "")
-			}
-			if len(txs) == 1 {
-				gen0 = gen
-			} else if gen != gen0 {
-				same = false
-				break
-			}
-		}
-		if same {
-			return txs, nil
-		}
-		if attempt == 100 {
-			return txs, tamledger.Errorf(tamledger.ECONFLICT, "the database changes too often to read a consistent snapshot; try again")
-		}
-		for _, tx := range txs {
-			tx.Rollback()
-		}
-		txs = txs[:0]
-	}
 }

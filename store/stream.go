@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"sync"
 )
@@ -17,9 +16,9 @@ type group[T any] struct {
 	items []T
 }
 
-// stream runs r's query for all organisations on tx and sends each
+// stream runs r's query for all organisations on c and sends each
 // organisation's values, ordered, to out, which it closes.
-func stream[T any](ctx context.Context, tx *sql.Tx, r *reader[T], out chan<- group[T]) error {
+func stream[T any](ctx context.Context, c conn, r *reader[T], out chan<- group[T]) error {
 	defer close(out)
 	var cur group[T]
 	send := func() error {
@@ -32,7 +31,7 @@ func stream[T any](ctx context.Context, tx *sql.Tx, r *reader[T], out chan<- gro
 		}
 	}
 	var zero T
-	err := each(ctx, sqlConn{tx}, r, "", nil, func(key string) *T {
+	err := each(ctx, c, r, "", nil, func(key string) *T {
 		if key != cur.org || cur.items == nil {
 			if cur.items != nil {
 				if err := send(); err != nil {
