@@ -17,12 +17,19 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -67,58 +74,237 @@ type Store struct {
 	pg  *pgPool  // PostgreSQL: pgx connections for bulk reads
 }
 
-// Open opens the store named by dsn and brings its schema up to date.
+// Open opens the store named by dsn and brings its schema up to date,
+// creating it when it is missing.
 //
-// A dsn starting with postgres:// or postgresql:// selects PostgreSQL (any
-// pgx connection-string option is accepted, such as sslmode or
-// search_path). Anything else is the path of a SQLite file (created when
-// missing), optionally as a file: URI; the store sets WAL journaling,
-// foreign keys, a 10 s busy timeout and synchronous=NORMAL on it.
+// ParseDSN says what dsn names: a postgres:// or postgresql:// URL selects
+// PostgreSQL (any pgx connection-string option is accepted, such as
+// sslmode or search_path); anything else is a SQLite file, as a path or a
+// file: URI; the store sets WAL journaling, foreign keys, a 10 s busy
+// timeout and synchronous=NORMAL on it.
+//
+// What the environment refuses is EUNAVAILABLE, with a message that names
+// the file or the server and what to do: a missing directory, a file that
+// cannot be written, a server that refuses the connection. A malformed dsn
+// is EINVALID.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, true)
+}
+
+// OpenExisting is Open for those who only read: it creates nothing, and
+// where Exists would say no it returns EUNAVAILABLE ("no store at ...").
+func OpenExisting(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, false)
+}
+
+func open(ctx context.Context, dsn string, create bool) (*Store, error) {
+	d, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
 	var s *Store
-	if isPostgres(dsn) {
+	if d.Driver == Postgres {
+		pg, err := newPgPool(dsn)
+		if err != nil {
+			return nil, pgBadURL(d, err)
+		}
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 		}
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		pg, err := newPgPool(dsn)
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
-		}
 		s = &Store{db: db, d: postgresDialect, pg: pg}
 	} else {
-		if strings.TrimSpace(dsn) == "" {
-			return nil, tamledger.Errorf(tamledger.EINVALID, "no database given (want a SQLite file path or a postgres:// URL)")
+		if !create {
+			// The file system answers before SQLite, which would
+			// create the file, is asked.
+			if ok, err := sqliteFile(d); err != nil || !ok {
+				return nil, cmp.Or(err, noStore(d))
+			}
 		}
 		db, err := sql.Open("sqlite", sqliteDSN(dsn))
 		if err != nil {
-			return nil, fmt.Errorf("store: open SQLite %s: %w", dsn, err)
+			return nil, fmt.Errorf("store: open SQLite %s: %w", d.Path, err)
 		}
 		// Idle connections keep their page caches warm.
 		db.SetMaxIdleConns(8)
-		s = &Store{db: db, d: sqliteDialect, wmu: make(chan struct{}, 1), raw: newRawPool(dsn)}
+		s = &Store{db: db, d: sqliteDialect, wmu: make(chan struct{}, 1), raw: newRawPool(d.rawName())}
 	}
 	if s.raw != nil && s.rawSchemaCurrent() {
 		// The common case on SQLite: one connection, which the next read
-		// reuses; database/sql connects when something writes.
+		// reuses; database/sql connects when something writes. SQLite
+		// opens a file this process may not write read-only, and says
+		// so only at the first write: say it now.
+		if create && s.rawReadOnly() {
+			s.Close()
+			return nil, unavailable("cannot write the store %s: permission denied (check the file's permissions)", d.Path)
+		}
 		return s, nil
 	}
 	if err := s.db.PingContext(ctx); err != nil {
-		s.db.Close()
-		return nil, fmt.Errorf("store: connect to %s: %w", s.d.title, err)
+		s.Close()
+		return nil, s.trouble(d, err, fmt.Errorf("store: connect to %s: %w", s.d.title, err))
+	}
+	if !create && s.pg != nil {
+		if _, ok, err := pgStore(ctx, s.db); err != nil || !ok {
+			s.Close()
+			return nil, cmp.Or(err, noStore(d))
+		}
 	}
 	if err := s.migrate(ctx); err != nil {
-		s.db.Close()
-		return nil, err
+		s.Close()
+		return nil, s.trouble(d, err, err)
 	}
 	return s, nil
 }
 
-func isPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+// unavailable is an EUNAVAILABLE error: the environment keeps the store
+// from being opened or written.
+func unavailable(format string, args ...any) error {
+	return tamledger.Errorf(tamledger.EUNAVAILABLE, format, args...)
+}
+
+func noStore(d DSN) error {
+	return unavailable("no store at %s: run tamledger init, import or demo", d.place())
+}
+
+// rawReadOnly reports whether SQLite opened the file read-only (it does
+// when the process may not write it).
+func (s *Store) rawReadOnly() bool {
+	c, err := s.raw.get()
+	if err != nil {
+		return false
+	}
+	defer s.raw.put(c)
+	return sqlite3.Xsqlite3_db_readonly(c.tls, c.db, 0) == 1 // 0: the main database
+}
+
+// trouble is what the environment did to err, as an EUNAVAILABLE error
+// that says what to do, or otherwise fallback.
+func (s *Store) trouble(d DSN, err, fallback error) error {
+	if s.pg != nil {
+		return pgTrouble(d, &s.pg.cfg.Config, err, fallback)
+	}
+	return sqliteTrouble(d, err, fallback)
+}
+
+// sqliteTrouble explains a SQLite error by the file system: a missing
+// directory, a directory where the file should be, a file or directory
+// this process may not write, a file that is not a database, a full disk.
+func sqliteTrouble(d DSN, err, fallback error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	p, dir := d.Path, filepath.Dir(d.Path)
+	fi, ferr := os.Stat(p)
+	if ferr == nil && fi.IsDir() {
+		return unavailable("cannot open the store %s: it is a directory (give a file path with --db)", p)
+	}
+	if errors.Is(ferr, fs.ErrNotExist) {
+		di, derr := os.Stat(dir)
+		switch {
+		case errors.Is(derr, fs.ErrNotExist):
+			return unavailable("cannot create the store %s: the directory %s does not exist (create it, or give another --db)", p, dir)
+		case derr == nil && !di.IsDir():
+			return unavailable("cannot create the store %s: %s is not a directory (give another --db)", p, dir)
+		}
+	}
+	code := -1
+	var se *sqlite.Error
+	var re *sqliteError
+	switch {
+	case errors.As(err, &se):
+		code = se.Code()
+	case errors.As(err, &re):
+		code = re.code
+	}
+	switch code & 0xff {
+	case sqlite3.SQLITE_NOTADB:
+		return unavailable("cannot open the store %s: it is not a SQLite database (give another --db)", p)
+	case sqlite3.SQLITE_FULL:
+		return unavailable("cannot write the store %s: the disk is full (free some space, or give another --db)", p)
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH:
+		if ferr != nil {
+			return unavailable("cannot create the store %s: permission denied in the directory %s (check its permissions, or give another --db)", p, dir)
+		}
+		if code&0xff == sqlite3.SQLITE_READONLY {
+			return unavailable("cannot write the store %s: permission denied (check the file's permissions)", p)
+		}
+		// SQLite keeps p-wal and p-shm beside the file.
+		return unavailable("cannot open the store %s: permission denied (check the permissions of the file and of the directory %s)", p, dir)
+	}
+	return fallback
+}
+
+// pgTrouble explains an error of a PostgreSQL server by what the user can
+// change: the server's address, the database, the credentials, the schema
+// and the role's rights. The password never appears.
+func pgTrouble(d DSN, cfg *pgconn.Config, err, fallback error) error {
+	if errors.Is(err, context.Canceled) { // Ctrl-C; a connect_timeout is a deadline
+		return err
+	}
+	at := "PostgreSQL at " + pgAddr(cfg)
+	var pe *pgconn.PgError
+	var dns *net.DNSError
+	var ce *pgconn.ConnectError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return unavailable("cannot connect to %s: connection refused (is the server running? check --db or TAMLEDGER_DB)", at)
+	case errors.As(err, &dns):
+		return unavailable("cannot connect to %s: no such host (check --db or TAMLEDGER_DB)", at)
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return unavailable("cannot connect to %s: no route to the host (check --db or TAMLEDGER_DB, and the network)", at)
+	case isTimeout(err):
+		return unavailable("cannot connect to %s: timed out (is the server reachable? check --db or TAMLEDGER_DB)", at)
+	case errors.As(err, &pe):
+		switch pe.Code {
+		case "28P01": // invalid_password
+			return unavailable("cannot connect to %s as %s: password authentication failed (check the user and password in --db or TAMLEDGER_DB)", at, cfg.User)
+		case "28000": // invalid_authorization_specification
+			return unavailable("cannot connect to %s as %s: %s (check the server's pg_hba.conf, or --db)", at, cfg.User, d.scrub(pe.Message))
+		case "3D000": // invalid_catalog_name
+			return unavailable("cannot connect to %s: the database %s does not exist (create it, or check --db)", at, cfg.Database)
+		case "53300": // too_many_connections
+			return unavailable("cannot connect to %s: the server has too many connections (try again later)", at)
+		case "57P03": // cannot_connect_now
+			return unavailable("cannot connect to %s: the server is starting up or shutting down (try again)", at)
+		case "42501": // insufficient_privilege
+			return unavailable("cannot use the store in %s (database %s) as %s: %s (the role needs CONNECT on the database and CREATE on the schema; see docs/storage.md)", at, cfg.Database, cfg.User, d.scrub(pe.Message))
+		case "3F000": // invalid_schema_name: no schema of the search_path exists
+			return unavailable("cannot create the store in %s (database %s): no schema of the search_path exists (create the schema, or fix search_path in --db)", at, cfg.Database)
+		case "25006": // read_only_sql_transaction
+			return unavailable("cannot write the store in %s: the server is read-only (a standby? give the primary in --db)", at)
+		case "53100": // disk_full
+			return unavailable("cannot write the store in %s: the server's disk is full", at)
+		}
+	case errors.As(err, &ce):
+		return unavailable("cannot connect to %s: %s (check --db or TAMLEDGER_DB)", at, d.scrub(errors.Unwrap(ce).Error()))
+	}
+	return fallback
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// pgAddr is host:port, or the socket, of the first server of cfg.
+func pgAddr(cfg *pgconn.Config) string {
+	if strings.HasPrefix(cfg.Host, "/") {
+		return fmt.Sprintf("%s/.s.PGSQL.%d", cfg.Host, cfg.Port)
+	}
+	return net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
+}
+
+// pgBadURL is EINVALID for a PostgreSQL URL pgx cannot read, with pgx's
+// reason but not the URL it quotes.
+func pgBadURL(d DSN, err error) error {
+	why := err.Error()
+	if i := strings.LastIndex(why, "`: "); i >= 0 { // cannot parse `URL`: why
+		why = why[i+3:]
+	}
+	return tamledger.Errorf(tamledger.EINVALID, "bad PostgreSQL URL %s: %s (want postgres://USER:PASSWORD@HOST:5432/DBNAME?OPTIONS)", d.Redacted(), d.scrub(why))
 }
 
 // sqliteDSN adds the store's connection settings to a SQLite path or file:

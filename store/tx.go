@@ -488,8 +488,8 @@ func (t *Tx) queryInt(ctx context.Context, query string, args ...any) (n int64, 
 
 // Meta is what the store keeps about a record beside its value.
 type Meta struct {
-	Rev       int64 // the version: 1 when created, +1 on every change
-	UpdatedAt string
+	Rev       int64             // the version: 1 when created, +1 on every change
+	UpdatedAt time.Time         // when the transaction that last wrote it began
 	Managed   tamledger.Managed // who set which field
 }
 
@@ -513,7 +513,8 @@ func (t *Tx) GetMeta(ctx context.Context, kind, org, id string) (rec tamledger.R
 		return rec, meta, false, t.fail(mapError("get "+kind, rs.err(), ""))
 	}
 	spec := rs.text(0)
-	meta.Rev, meta.UpdatedAt = rs.integer(1), rs.text(2)
+	meta.Rev = rs.integer(1)
+	meta.UpdatedAt, _ = rs.instant(2)
 	managed := rs.text(3)
 	if err := rs.err(); err != nil {
 		return rec, meta, false, t.fail(mapError("get "+kind, err, ""))

@@ -103,6 +103,18 @@ func TestOwnershipInTheStore(t *testing.T) {
 				t.Errorf("message lacks %q: %s", want, msg)
 			}
 		}
+		// Reads outside the Tx see the version and the owners too.
+		item, ok, err := s.Item(ctx, r17.Kind, "acme", r17.ID)
+		if err != nil || !ok || item.Rev != 2 || item.Managed.OwnerOf("status") != tamledger.ManagerCLI || item.UpdatedAt.IsZero() {
+			t.Errorf("Item: %+v, %v, %v", item.Meta, ok, err)
+		}
+		items, err := s.Items(ctx, r17.Kind, "acme")
+		if err != nil || len(items) != 1 || items[0].ID != r17.ID || items[0].Rev != 2 {
+			t.Errorf("Items: %+v, %v", items, err)
+		}
+		if _, ok, err := s.Item(ctx, r17.Kind, "acme", "nope"); ok || err != nil {
+			t.Errorf("Item of a missing id: %v, %v", ok, err)
+		}
 		// The Tx is still usable and the record as the CLI left it.
 		got, ok, err := tx.Get(ctx, r17.Kind, "acme", r17.ID)
 		if err != nil || !ok || got.Value.(*tamledger.Recommendation).Status != "deferred" {
