@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/document"
+	"github.com/tamledger/tamledger/store"
 )
 
 func init() { register(newGetCmd) }
@@ -24,7 +27,7 @@ type getKind struct {
 	plural   string   // "engagements": the name in --help and in errors
 	aliases  []string // besides the singular, the plural and the kind itself
 	scoped   bool     // belongs to an organisation: --org is required
-	tabulate func(recs []tamledger.Record) *table
+	tabulate func(items []store.Item) *table
 }
 
 var getKinds = []getKind{
@@ -86,11 +89,14 @@ Every kind but organizations and pricebooks belongs to an organisation:
 control characters are shown escaped (\t, \x1b); -o json and -o yaml give every
 field whole.
 
-Output: a list is a table by default; -o yaml writes its documents separated
-by ---, and -o json one {"apiVersion": "tamledger/v1", "kind": "List",
-"items": [...]}, the bytes export writes for the same records. One record is
-YAML by default; -o json writes it as one JSON document, -o table as a
-one-line table. Price books that ship with tamledger are not records of the
+Output: a list is a table by default, with each record's REV (its version:
+1 when created, one more at each change; log --replace, recommendation set
+and delete take --rev N to refuse a change made since you read it); -o yaml
+writes its documents separated by ---, and -o json one {"apiVersion":
+"tamledger/v1", "kind": "List", "items": [...]}, the bytes export writes for
+the same records. One record is YAML by default, after a comment line with
+its rev, when it was last written and which source set its fields (import,
+cli); -o json writes it as one JSON document, -o table as a one-line table. Price books that ship with tamledger are not records of the
 store: tamledger pricebook list shows them.`,
 		Example: `  tamledger get organizations
   tamledger get engagements --org acme
@@ -124,6 +130,9 @@ store: tamledger pricebook list shows them.`,
 			case k.scoped && org == "":
 				return usageError(fmt.Errorf("--org is required for %s (the organisation id; see tamledger get organizations)", k.plural))
 			}
+			if k.scoped && !tamledger.ValidID(org) {
+				return unknownOrg(org)
+			}
 			if id != "" && !tamledger.ValidID(id) {
 				return usageError(fmt.Errorf("bad id %q (%s)", id, tamledger.IDHint))
 			}
@@ -136,10 +145,9 @@ store: tamledger pricebook list shows them.`,
 			}
 			defer st.Close()
 
-			var recs []tamledger.Record
-			switch {
-			case id != "":
-				rec, found, err := st.Get(ctx, k.kind, org, id)
+			var items []store.Item
+			if id != "" {
+				item, found, err := st.Item(ctx, k.kind, org, id)
 				if err != nil {
 					return err
 				}
@@ -158,55 +166,37 @@ store: tamledger pricebook list shows them.`,
 					}
 					return usageError(fmt.Errorf("no %s %q in the store (see tamledger get %s%s)", k.noun, id, k.plural, hint))
 				}
-				recs = []tamledger.Record{rec}
-			case k.kind == tamledger.KindOrganization:
-				orgs, err := st.Organizations(ctx)
-				if err != nil {
+				items = []store.Item{item}
+			} else {
+				if items, err = st.Items(ctx, k.kind, org); err != nil {
 					return err
 				}
-				for i := range orgs {
-					recs = append(recs, tamledger.Record{Kind: k.kind, ID: orgs[i].ID, Value: &orgs[i]})
-				}
-			case k.kind == tamledger.KindPriceBook:
-				books, err := st.PriceBooks(ctx)
-				if err != nil {
-					return err
-				}
-				slices.SortFunc(books, func(x, y tamledger.PriceBook) int { return strings.Compare(x.ID, y.ID) })
-				for i := range books {
-					recs = append(recs, tamledger.Record{Kind: k.kind, ID: books[i].ID, Value: &books[i]})
-				}
-			default:
-				// Export reads in a snapshot, without the write lock, in
-				// export's order (by id); it reads the organisation's other
-				// kinds too.
-				err := st.Export(ctx, org, func(r tamledger.Record) error {
-					if r.Kind == k.kind {
-						recs = append(recs, r)
+				if len(items) == 0 && k.scoped {
+					if _, known, err := st.Get(ctx, tamledger.KindOrganization, "", org); err != nil {
+						return err
+					} else if !known {
+						return unknownOrg(org)
 					}
-					return nil
-				})
-				if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
-					return unknownOrg(org)
-				}
-				if err != nil {
-					return err
 				}
 			}
 
 			switch {
 			case format == "table":
-				if len(recs) == 0 {
+				if len(items) == 0 {
 					_, err := io.WriteString(a.out, noRecords(k, org))
 					return err
 				}
-				return k.tabulate(recs).write(a.out)
+				return k.tabulate(items).write(a.out)
 			case format == "json" && id != "":
-				return writeJSONDocument(a.out, recs[0])
+				return writeJSONDocument(a.out, items[0].Record)
+			case format == "yaml" && id != "":
+				// Comments, so that the output still imports as it is.
+				fmt.Fprintf(a.out, "# rev %d, written %s; %s\n", items[0].Rev,
+					items[0].UpdatedAt.UTC().Format(time.RFC3339), owners(items[0].Managed))
 			}
 			enc := document.NewEncoder(a.out, format)
-			for _, r := range recs {
-				if err := enc.Encode(r); err != nil {
+			for _, r := range items {
+				if err := enc.Encode(r.Record); err != nil {
 					return err
 				}
 			}
@@ -215,6 +205,20 @@ store: tamledger pricebook list shows them.`,
 	}
 	c.Flags().StringVar(&org, "org", "", "the organisation whose records to get (see tamledger get organizations)")
 	return c
+}
+
+// owners says who set the fields of a record: "set by import" or "set by
+// import, except spec.status (cli)".
+func owners(m tamledger.Managed) string {
+	s := "set by " + m.Owner
+	if len(m.Fields) == 0 {
+		return s
+	}
+	var others []string
+	for _, p := range slices.Sorted(maps.Keys(m.Fields)) {
+		others = append(others, fmt.Sprintf("spec.%s (%s)", p, m.Fields[p]))
+	}
+	return s + ", except " + strings.Join(others, ", ")
 }
 
 func unknownOrg(org string) error {
@@ -261,22 +265,22 @@ func writeJSONDocument(w io.Writer, rec tamledger.Record) error {
 // The tables of each kind: the key columns, free text last. Free text gives
 // way first, then lists, then long enumerations, then ids (table.go).
 
-func organizationTable(recs []tamledger.Record) *table {
-	t := newTable(textCol("ID", 20), textCol("NAME", 16), fixedCol("TZ"), fixedCol("PLAN"), textCol("TAM", 12))
-	for _, r := range recs {
+func organizationTable(items []store.Item) *table {
+	t := newTable(textCol("ID", 20), numCol("REV"), textCol("NAME", 16), fixedCol("TZ"), fixedCol("PLAN"), textCol("TAM", 12))
+	for _, r := range items {
 		o := r.Value.(*tamledger.Organization)
 		tam := ""
 		if o.AccountTeam != nil && o.AccountTeam.TAM != nil {
 			tam = o.AccountTeam.TAM.Name
 		}
-		t.add(r.ID, o.Name, o.Timezone, o.SupportPlan, tam)
+		t.add(r.ID, strconv.FormatInt(r.Rev, 10), o.Name, o.Timezone, o.SupportPlan, tam)
 	}
 	return t
 }
 
-func charterTable(recs []tamledger.Record) *table {
-	t := newTable(textCol("ID", 20), fixedCol("EFFECTIVE"), fixedCol("BACKUP"), textCol("ESCALATION", 20), textCol("OBLIGATIONS", 24))
-	for _, r := range recs {
+func charterTable(items []store.Item) *table {
+	t := newTable(textCol("ID", 20), numCol("REV"), fixedCol("EFFECTIVE"), fixedCol("BACKUP"), textCol("ESCALATION", 20), textCol("OBLIGATIONS", 24))
+	for _, r := range items {
 		c := r.Value.(*tamledger.Charter)
 		var paths, obs []string
 		for _, p := range c.EscalationPaths {
@@ -285,38 +289,38 @@ func charterTable(recs []tamledger.Record) *table {
 		for _, ob := range c.Obligations {
 			obs = append(obs, ob.ID)
 		}
-		t.add(r.ID, c.Effective.String(), yesNo(c.BackupTAM), strings.Join(paths, ", "), strings.Join(obs, ", "))
+		t.add(r.ID, strconv.FormatInt(r.Rev, 10), c.Effective.String(), yesNo(c.BackupTAM), strings.Join(paths, ", "), strings.Join(obs, ", "))
 	}
 	return t
 }
 
-func engagementTable(recs []tamledger.Record) *table {
-	t := newTable(textCol("ID", 24), fixedCol("DATE"), textCol("SERVICE", 16), fixedCol("BY"), textCol("WORKLOADS", 12), textCol("SUMMARY", 24))
-	for _, r := range recs {
+func engagementTable(items []store.Item) *table {
+	t := newTable(textCol("ID", 24), numCol("REV"), fixedCol("DATE"), textCol("SERVICE", 16), fixedCol("BY"), textCol("WORKLOADS", 12), textCol("SUMMARY", 24))
+	for _, r := range items {
 		e := r.Value.(*tamledger.Engagement)
-		t.add(r.ID, e.Date.String(), e.Service, e.InitiatedBy, strings.Join(e.Workloads, ", "), e.Summary)
+		t.add(r.ID, strconv.FormatInt(r.Rev, 10), e.Date.String(), e.Service, e.InitiatedBy, strings.Join(e.Workloads, ", "), e.Summary)
 	}
 	return t
 }
 
-func recommendationTable(recs []tamledger.Record) *table {
-	t := newTable(textCol("ID", 16), fixedCol("RAISED"), fixedCol("STATUS"), textCol("ORIGIN", 12), textCol("PILLAR", 14),
+func recommendationTable(items []store.Item) *table {
+	t := newTable(textCol("ID", 16), numCol("REV"), fixedCol("RAISED"), fixedCol("STATUS"), textCol("ORIGIN", 12), textCol("PILLAR", 14),
 		numCol("SAVINGS"), textCol("TITLE", 24))
-	for _, r := range recs {
+	for _, r := range items {
 		rc := r.Value.(*tamledger.Recommendation)
 		savings := ""
 		if rc.EstimatedMonthlySavings != nil {
 			savings = shortAmount(*rc.EstimatedMonthlySavings)
 		}
-		t.add(r.ID, rc.RaisedOn.String(), rc.Status, rc.Origin, rc.Pillar, savings, rc.Title)
+		t.add(r.ID, strconv.FormatInt(r.Rev, 10), rc.RaisedOn.String(), rc.Status, rc.Origin, rc.Pillar, savings, rc.Title)
 	}
 	return t
 }
 
-func caseTable(recs []tamledger.Record) *table {
-	t := newTable(textCol("ID", 16), fixedCol("SEVERITY"), fixedCol("OPENED (UTC)"), numCol("TAM AFTER"), fixedCol("RESOLVED (UTC)"),
+func caseTable(items []store.Item) *table {
+	t := newTable(textCol("ID", 16), numCol("REV"), fixedCol("SEVERITY"), fixedCol("OPENED (UTC)"), numCol("TAM AFTER"), fixedCol("RESOLVED (UTC)"),
 		textCol("SUBJECT", 20))
-	for _, r := range recs {
+	for _, r := range items {
 		c := r.Value.(*tamledger.Case)
 		after, resolved := "–", "–"
 		if c.TAMEngagedAt != nil {
@@ -325,40 +329,40 @@ func caseTable(recs []tamledger.Record) *table {
 		if c.ResolvedAt != nil {
 			resolved = minuteText(*c.ResolvedAt)
 		}
-		t.add(r.ID, c.Severity, minuteText(c.OpenedAt), after, resolved, c.Subject)
+		t.add(r.ID, strconv.FormatInt(r.Rev, 10), c.Severity, minuteText(c.OpenedAt), after, resolved, c.Subject)
 	}
 	return t
 }
 
-func eventTable(recs []tamledger.Record) *table {
-	t := newTable(textCol("ID", 24), fixedCol("DATE"), fixedCol("TYPE"), fixedCol("IEM ASKED"), numCol("FAILURE COST"), textCol("NAME", 16))
-	for _, r := range recs {
+func eventTable(items []store.Item) *table {
+	t := newTable(textCol("ID", 24), numCol("REV"), fixedCol("DATE"), fixedCol("TYPE"), fixedCol("IEM ASKED"), numCol("FAILURE COST"), textCol("NAME", 16))
+	for _, r := range items {
 		e := r.Value.(*tamledger.Event)
 		cost := ""
 		if e.FailureCost != nil {
 			cost = shortAmount(*e.FailureCost)
 		}
-		t.add(r.ID, e.Date.String(), e.Type, optDateText(e.IEMRequestedOn), cost, e.Name)
+		t.add(r.ID, strconv.FormatInt(r.Rev, 10), e.Date.String(), e.Type, optDateText(e.IEMRequestedOn), cost, e.Name)
 	}
 	return t
 }
 
-func reassignmentTable(recs []tamledger.Record) *table {
-	t := newTable(textCol("ID", 16), fixedCol("REQUESTED"), fixedCol("ACKNOWLEDGED"), fixedCol("RESOLVED"), fixedCol("ESCALATED"),
+func reassignmentTable(items []store.Item) *table {
+	t := newTable(textCol("ID", 16), numCol("REV"), fixedCol("REQUESTED"), fixedCol("ACKNOWLEDGED"), fixedCol("RESOLVED"), fixedCol("ESCALATED"),
 		textCol("REASONS", 20))
-	for _, r := range recs {
+	for _, r := range items {
 		q := r.Value.(*tamledger.ReassignmentRequest)
-		t.add(r.ID, q.RequestedOn.String(), optDateText(q.AcknowledgedOn), optDateText(q.ResolvedOn), optDateText(q.EscalatedOn),
+		t.add(r.ID, strconv.FormatInt(r.Rev, 10), q.RequestedOn.String(), optDateText(q.AcknowledgedOn), optDateText(q.ResolvedOn), optDateText(q.EscalatedOn),
 			strings.Join(q.Reasons, ", "))
 	}
 	return t
 }
 
-func priceBookTable(recs []tamledger.Record) *table {
-	t := newTable(textCol("ID", 16), fixedCol("EFFECTIVE"), textCol("PLANS", 20), textCol("SOURCE", 20))
-	for _, r := range recs {
+func priceBookTable(items []store.Item) *table {
+	t := newTable(textCol("ID", 16), numCol("REV"), fixedCol("EFFECTIVE"), textCol("PLANS", 20), textCol("SOURCE", 20))
+	for _, r := range items {
 		b := r.Value.(*tamledger.PriceBook)
-		t.add(r.ID, b.Effective.String(), strings.Join(planNames(*b), ", "), b.Source)
+		t.add(r.ID, strconv.FormatInt(r.Rev, 10), b.Effective.String(), strings.Join(planNames(*b), ", "), b.Source)
 	}
 	return t
 }

@@ -128,48 +128,48 @@ func TestGetTables(t *testing.T) {
 		want string
 	}{
 		{[]string{"organizations"}, `
-ID      NAME                                                     TZ             PLAN        TAM
-acme    Acme Corp                                                Europe/London  enterprise  Jane Roe
-globex  株式会社グローベックス・インターナショナル・ホールディ…  Asia/Tokyo
+ID      REV  NAME                                                TZ             PLAN        TAM
+acme      1  Acme Corp                                           Europe/London  enterprise  Jane Roe
+globex    1  株式会社グローベックス・インターナショナル・ホー…   Asia/Tokyo
 `},
 		{[]string{"charters", "--org", "acme"}, `
-ID         EFFECTIVE   BACKUP  ESCALATION              OBLIGATIONS
-acme-2026  2026-01-01  yes     critical 1h, urgent 4h  strategy-call, cost-review
+ID         REV  EFFECTIVE   BACKUP  ESCALATION              OBLIGATIONS
+acme-2026    1  2026-01-01  yes     critical 1h, urgent 4h  strategy-call, cost-review
 `},
 		{[]string{"engagements", "--org", "acme"}, `
-ID                        DATE        SERVICE           BY        WORKLOADS     SUMMARY
-e-1                       2026-01-20  strategy-call     tam       payments      Q1 roadmap
-e-2026-03-18-well-archi…  2026-03-18  well-architecte…  customer  payments, d…  Well-Architected Re…
-e-ctl                     2026-04-01  other             tam                     a\tb\x1bc\u202ed
+ID                        REV  DATE        SERVICE           BY        WORKLOADS     SUMMARY
+e-1                         1  2026-01-20  strategy-call     tam       payments      Q1 roadmap
+e-2026-03-18-well-archi…    1  2026-03-18  well-architecte…  customer  payments, d…  Well-Architect…
+e-ctl                       1  2026-04-01  other             tam                     a\tb\x1bc\u202…
 `},
 		{[]string{"recommendations", "--org", "acme"}, `
-ID   RAISED      STATUS       ORIGIN               PILLAR          SAVINGS  TITLE
-r-1  2026-01-20  implemented  tam                  cost-optimiza…   12,000  Move batch fleet to Gra…
-r-2  2026-02-01  open         cost-optimization-…  performance-e…    99.50  Right-size the over-pro…
+ID   REV  RAISED      STATUS       ORIGIN          PILLAR          SAVINGS  TITLE
+r-1    1  2026-01-20  implemented  tam             cost-optimiza…   12,000  Move batch fleet to Gra…
+r-2    1  2026-02-01  open         cost-optimiza…  performance-e…    99.50  Right-size the over-pro…
 `},
 		{[]string{"cases", "--org", "acme"}, `
-ID      SEVERITY  OPENED (UTC)      TAM AFTER  RESOLVED (UTC)    SUBJECT
-case-1  critical  2026-02-10 09:00        40m  2026-02-11 10:00  Payments down
-case-2  urgent    2026-04-02 07:00       1d3h  –
+ID      REV  SEVERITY  OPENED (UTC)      TAM AFTER  RESOLVED (UTC)    SUBJECT
+case-1    1  critical  2026-02-10 09:00        40m  2026-02-11 10:00  Payments down
+case-2    1  urgent    2026-04-02 07:00       1d3h  –
 `},
 		{[]string{"events", "--org", "acme"}, `
-ID       DATE        TYPE       IEM ASKED   FAILURE COST  NAME
-dc-exit  2026-09-12  migration  2026-08-01     2,000,000  Data-centre exit cut-over
+ID       REV  DATE        TYPE       IEM ASKED   FAILURE COST  NAME
+dc-exit    1  2026-09-12  migration  2026-08-01     2,000,000  Data-centre exit cut-over
 `},
 		{[]string{"reassignmentrequests", "--org", "acme"}, `
-ID    REQUESTED   ACKNOWLEDGED  RESOLVED  ESCALATED  REASONS
-rr-1  2026-05-02  2026-05-06    –         –          infrequent-contact, The TAM has not joined a c…
+ID    REV  REQUESTED   ACKNOWLEDGED  RESOLVED  ESCALATED  REASONS
+rr-1    1  2026-05-02  2026-05-06    –         –          infrequent-contact, The TAM has not joine…
 `},
 		{[]string{"pricebooks"}, `
-ID               EFFECTIVE   PLANS                      SOURCE
-negotiated-2026  2026-01-01  enterprise, business-plus  Our negotiated rates
+ID               REV  EFFECTIVE   PLANS                      SOURCE
+negotiated-2026    1  2026-01-01  enterprise, business-plus  Our negotiated rates
 `},
 		{[]string{"events", "--org", "globex"}, `
 No events in organization globex.
 `},
 		{[]string{"engagement", "e-1", "--org", "acme", "-o", "table"}, `
-ID   DATE        SERVICE        BY   WORKLOADS  SUMMARY
-e-1  2026-01-20  strategy-call  tam  payments   Q1 roadmap
+ID   REV  DATE        SERVICE        BY   WORKLOADS  SUMMARY
+e-1    1  2026-01-20  strategy-call  tam  payments   Q1 roadmap
 `},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -272,10 +272,17 @@ func TestGetOneRecordIsWhatExportWrites(t *testing.T) {
 	for i, doc := range docs {
 		args := getArgs(doc)
 		t.Run(strings.Join(args[1:], " "), func(t *testing.T) {
-			if got := run1(t, dsn, args...); got != doc {
-				t.Errorf("YAML:\n%s\nexport wrote:\n%s", got, doc)
+			// A comment line with the version and the owners, then the
+			// document as export writes it.
+			got := run1(t, dsn, args...)
+			head, body, _ := strings.Cut(got, "\n")
+			if !strings.HasPrefix(head, "# rev 1, written ") || !strings.HasSuffix(head, "; set by import") {
+				t.Errorf("first line %q", head)
 			}
-			got := run1(t, dsn, append(args, "-o", "json")...)
+			if body != doc {
+				t.Errorf("YAML:\n%s\nexport wrote:\n%s", body, doc)
+			}
+			got = run1(t, dsn, append(args, "-o", "json")...)
 			var a, b bytes.Buffer
 			if err := json.Compact(&a, []byte(got)); err != nil {
 				t.Fatalf("%v:\n%s", err, got)

@@ -43,6 +43,15 @@ func TestReimportAfterCLIEdit(t *testing.T) {
 		t.Fatalf("the re-import undid the CLI's edit:\n%s", exp)
 	}
 
+	got, _, _ := cli(t, dsn, "", "get", "rec", "r-17", "--org", "acme")
+	if head, _, _ := strings.Cut(got, "\n"); !strings.HasPrefix(head, "# rev 2, written ") ||
+		!strings.HasSuffix(head, "; set by import, except spec.implementedOn (cli), spec.realizedMonthlySavings (cli), spec.status (cli)") {
+		t.Errorf("get shows %q", head)
+	}
+	if tbl, _, _ := cli(t, dsn, "", "get", "recs", "--org", "acme"); !strings.Contains(tbl, "r-17    2  2026-02-03  implemented") {
+		t.Errorf("get recs:\n%s", tbl)
+	}
+
 	changed := write(t, "acme.yaml", strings.Replace(mergeOrg, "status: open", "status: rejected, statusReason: too costly", 1))
 	out, errOut, code = cli(t, dsn, "", "import", changed)
 	if code != 2 || out != "" {
