@@ -371,10 +371,6 @@ func complexityDrivers(org *tamledger.Organization) []string {
 	return drivers
 }
 
-// happened reports whether the optional date d is on or before asOf: a
-// record dated later has not happened yet as of asOf.
-func happened(d *tamledger.Date, asOf tamledger.Date) bool { return d != nil && !d.After(asOf) }
-
 func name(n, id string) string {
 	if n == "" || n == id {
 		return id
