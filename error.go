@@ -7,10 +7,11 @@ import (
 
 // Error codes. Service methods document which they return.
 const (
-	ECONFLICT = "conflict"  // the action conflicts with what is stored (a concurrent change)
-	EINTERNAL = "internal"  // anything unexpected; the user sees "Internal error."
-	EINVALID  = "invalid"   // bad input
-	ENOTFOUND = "not_found" // no such record
+	ECONFLICT    = "conflict"    // the action conflicts with what is stored (a concurrent change)
+	EINTERNAL    = "internal"    // anything unexpected; the user sees "Internal error."
+	EINVALID     = "invalid"     // bad input
+	ENOTFOUND    = "not_found"   // no such record
+	EUNAVAILABLE = "unavailable" // the environment: the store cannot be opened or written
 )
 
 // Error is an error a user may see: a code for programs and a message for
