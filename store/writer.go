@@ -57,7 +57,7 @@ type writer struct {
 	err error // the first write error
 
 	rd         *rawConn        // SQLite: the committed state, for the look-ups
-	written    map[wkey]bool   // SQLite: keys this Tx wrote or deleted
+	written    map[wkey]map[string]bool // SQLite: (table, org) -> ids this Tx wrote or deleted
 	hasRows    map[wkey]bool   // (table, org) -> whether stored rows may exist
 	hasDeleted map[string]bool // organisation -> whether deleted records may exist
 	seed       maphash.Seed
@@ -84,7 +84,7 @@ func (t *Tx) startWriter() *writer {
 	}
 	w := &writer{
 		t: t, async: t.s.d == sqliteDialect,
-		written: map[wkey]bool{}, hasRows: map[wkey]bool{}, hasDeleted: map[string]bool{},
+		written: map[wkey]map[string]bool{}, hasRows: map[wkey]bool{}, hasDeleted: map[string]bool{},
 		seed: maphash.MakeSeed(), stored: map[string]storedRow{},
 	}
 	w.enc = json.NewEncoder(&w.buf)
@@ -284,7 +284,7 @@ func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamle
 			w.managed = append(w.managed, managed)
 			w.write = append(w.write, write)
 			if write && w.async {
-				w.written[wkey{tb.pos, r.Org, r.ID}] = true
+				w.wrote(tb.pos, r.Org)[r.ID] = true
 			}
 			if write && ch == tamledger.Created {
 				w.hasRows[wkey{table: tb.pos, org: r.Org}] = true
@@ -295,9 +295,30 @@ func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamle
 	return conflicts, nil
 }
 
-// createdManaged is the ownership of a record a manager creates.
+// wrote is the set of ids this Tx wrote in table for org.
+func (w *writer) wrote(table int, org string) map[string]bool {
+	k := wkey{table: table, org: org}
+	m := w.written[k]
+	if m == nil {
+		m = map[string]bool{}
+		w.written[k] = m
+	}
+	return m
+}
+
+// createdManaged is the stored ownership of a record a manager creates.
 func createdManaged(manager string) string {
-	return tamledger.Managed{Owner: manager}.String()
+	return managedText(tamledger.Managed{Owner: manager})
+}
+
+// managedText is the stored form of an ownership: NULL ("") when the
+// import owns every field, which is how most records stay (and how records
+// stored before ownership was recorded read: storedManaged), else its JSON.
+func managedText(m tamledger.Managed) string {
+	if m.Owner == tamledger.ManagerImport && m.Simple() {
+		return ""
+	}
+	return m.String()
 }
 
 // decide merges one record with what is stored for its key.
@@ -341,7 +362,7 @@ func (w *writer) decide(wr Write, tb *table, r *tamledger.Record, spec string, s
 				return 0, "", "", false, nil, w.corrupt(tb, r, err)
 			}
 		}
-		managed = nm.String()
+		managed = managedText(nm)
 		return changeOf(spec, st.spec), spec, managed, spec != st.spec || managed != st.managed, nil, nil
 	}
 	merged, nm, fields, err := tamledger.Apply(wr.Manager, []byte(st.spec), m, []byte(spec), wr.Force)
@@ -370,7 +391,7 @@ func (w *writer) decide(wr Write, tb *table, r *tamledger.Record, spec string, s
 			return 0, "", "", false, nil, err
 		}
 	}
-	managed = nm.String()
+	managed = managedText(nm)
 	return changeOf(spec, st.spec), spec, managed, spec != st.spec || managed != st.managed, nil, nil
 }
 
@@ -401,9 +422,10 @@ func (w *writer) corrupt(tb *table, r *tamledger.Record, err error) error {
 func (w *writer) lookup(ctx context.Context, tb *table, org string, recs []tamledger.Record, part []int32) error {
 	clear(w.stored)
 	var mine, theirs []string // keys this Tx wrote (SQLite), others
+	wrote := w.written[wkey{table: tb.pos, org: org}]
 	for _, i := range part {
 		id := recs[i].ID
-		if w.written[wkey{tb.pos, org, id}] {
+		if wrote[id] {
 			mine = append(mine, id)
 		} else {
 			theirs = append(theirs, id)
@@ -607,7 +629,7 @@ func (w *writer) forgetDeleted(ctx context.Context) error {
 // deleted notes a key deleted in this Tx.
 func (w *writer) deleted(table int, org, id string) {
 	if w.async {
-		w.written[wkey{table, org, id}] = true
+		w.wrote(table, org)[id] = true
 	}
 	w.hasDeleted[org] = true
 }

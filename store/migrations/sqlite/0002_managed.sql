@@ -3,8 +3,9 @@
 --
 -- managed is the record's tamledger.Managed as JSON: which source (import,
 -- cli, ...) last set each field, and the values an importing source had
--- applied to the fields others took from it. NULL for records stored before
--- ownership was recorded: no one owns their fields.
+-- applied to the fields others took from it. NULL when the import owns
+-- every field: most records, and those stored before ownership was
+-- recorded.
 
 ALTER TABLE organizations ADD COLUMN managed TEXT;
 ALTER TABLE price_books ADD COLUMN managed TEXT;
