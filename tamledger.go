@@ -352,23 +352,8 @@ func (c Change) String() string { return [...]string{"unchanged", "created", "up
 // NewValue returns a new zero value for kind (a pointer), or nil for an
 // unknown kind.
 func NewValue(kind string) any {
-	switch kind {
-	case KindOrganization:
-		return new(Organization)
-	case KindCharter:
-		return new(Charter)
-	case KindEngagement:
-		return new(Engagement)
-	case KindRecommendation:
-		return new(Recommendation)
-	case KindCase:
-		return new(Case)
-	case KindEvent:
-		return new(Event)
-	case KindReassignmentRequest:
-		return new(ReassignmentRequest)
-	case KindPriceBook:
-		return new(PriceBook)
+	if k, ok := LookupKind(kind); ok {
+		return k.New()
 	}
 	return nil
 }
@@ -378,22 +363,16 @@ type Validator interface{ Validate() error }
 
 // SetKey copies the record's Org and ID into its value's ID and Org fields.
 func (r Record) SetKey() {
-	switch v := r.Value.(type) {
-	case *Organization:
-		v.ID = r.ID
-	case *Charter:
-		v.ID, v.Org = r.ID, r.Org
-	case *Engagement:
-		v.ID, v.Org = r.ID, r.Org
-	case *Recommendation:
-		v.ID, v.Org = r.ID, r.Org
-	case *Case:
-		v.ID, v.Org = r.ID, r.Org
-	case *Event:
-		v.ID, v.Org = r.ID, r.Org
-	case *ReassignmentRequest:
-		v.ID, v.Org = r.ID, r.Org
-	case *PriceBook:
-		v.ID = r.ID
+	if v, ok := r.Value.(interface{ setKey(org, id string) }); ok {
+		v.setKey(r.Org, r.ID)
 	}
 }
+
+func (v *Organization) setKey(_, id string)          { v.ID = id }
+func (v *PriceBook) setKey(_, id string)             { v.ID = id }
+func (v *Charter) setKey(org, id string)             { v.ID, v.Org = id, org }
+func (v *Engagement) setKey(org, id string)          { v.ID, v.Org = id, org }
+func (v *Recommendation) setKey(org, id string)      { v.ID, v.Org = id, org }
+func (v *Case) setKey(org, id string)                { v.ID, v.Org = id, org }
+func (v *Event) setKey(org, id string)               { v.ID, v.Org = id, org }
+func (v *ReassignmentRequest) setKey(org, id string) { v.ID, v.Org = id, org }

@@ -31,16 +31,16 @@ func ValidID(s string) bool {
 // IDHint is the explanation added to an invalid id.
 const IDHint = "want lowercase letters, digits, '.', '_' or '-', starting with a letter or digit, at most 128 characters"
 
-func oneOf(vocab []string) string { return "want one of: " + strings.Join(vocab, ", ") }
+func oneOf(vocab Vocabulary) string { return "want one of: " + vocab.String() }
 
-func (p *Problems) enum(path, v string, vocab []string, required bool) {
+func (p *Problems) enum(path, v string, vocab Vocabulary, required bool) {
 	if v == "" {
 		if required {
 			p.Add(path, "missing (%s)", oneOf(vocab))
 		}
 		return
 	}
-	if !Valid(vocab, v) {
+	if !vocab.Has(v) {
 		p.Add(path, "unknown value %q (%s)", v, oneOf(vocab))
 	}
 }
@@ -247,7 +247,7 @@ func (r *ReassignmentRequest) Validate() error {
 	p.date("requestedOn", r.RequestedOn)
 	for i, s := range r.Reasons {
 		if strings.TrimSpace(s) == "" {
-			p.Add(fmt.Sprintf("reasons[%d]", i), "empty reason (want one of %s, or a sentence)", strings.Join(ReassignmentReasons, ", "))
+			p.Add(fmt.Sprintf("reasons[%d]", i), "empty reason (want one of %s, or a sentence)", ReassignmentReasons)
 		}
 	}
 	return p.Err()

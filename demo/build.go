@@ -651,9 +651,9 @@ func (b *builder) specialistRec(e *tamledger.Engagement) {
 }
 
 func (b *builder) tamRec(e *tamledger.Engagement) {
-	pillar := b.g.pick(tamledger.Pillars)
+	pillar := b.g.pick(tamledger.Pillars.Values())
 	r := b.newRec(e.Date.AddDays(b.g.between(0, 5)), e, "tam", pillar, b.recWorkload(e), b.g.pick(pillarTitles[pillar]))
-	r.Risk = b.g.pick(tamledger.Risks)
+	r.Risk = b.g.pick(tamledger.Risks.Values())
 	if pillar == "cost-optimization" {
 		r.EstimatedMonthlySavings = b.saving(0.002, 0.01)
 	}
@@ -727,10 +727,10 @@ func (b *builder) finding(d date) {
 	case "trusted-advisor":
 		pillar = b.g.pick([]string{"cost-optimization", "security", "reliability", "performance-efficiency"})
 	case "internal":
-		pillar = b.g.pick(tamledger.Pillars)
+		pillar = b.g.pick(tamledger.Pillars.Values())
 	}
 	r := b.newRec(d, nil, origin, pillar, b.recWorkload(nil), b.g.pick(pillarTitles[pillar]))
-	r.Risk = b.g.pick(tamledger.Risks)
+	r.Risk = b.g.pick(tamledger.Risks.Values())
 	if pillar == "cost-optimization" {
 		r.EstimatedMonthlySavings = b.saving(0.0005, 0.006)
 	}

@@ -280,12 +280,12 @@ func TestGenerateVariety(t *testing.T) {
 			}
 		}
 	}
-	every("seniority", seniorities, tamledger.Seniorities)
-	every("initiator", initiators, tamledger.Initiators)
-	every("service", services, tamledger.Services)
-	every("origin", origins, tamledger.Origins)
-	every("status", statuses, tamledger.Statuses)
-	every("severity", severities, tamledger.Severities)
+	every("seniority", seniorities, tamledger.Seniorities.Values())
+	every("initiator", initiators, tamledger.Initiators.Values())
+	every("service", services, tamledger.Services.Values())
+	every("origin", origins, tamledger.Origins.Values())
+	every("status", statuses, tamledger.Statuses.Values())
+	every("severity", severities, tamledger.Severities.Values())
 	every("event type", eventTypes, []string{"migration", "launch", "dr-test", "peak"})
 	two := 0
 	for _, n := range versions {

@@ -70,7 +70,7 @@ var (
 var kindCodecs = func() map[string]*codec {
 	memo := map[reflect.Type]*codec{}
 	m := map[string]*codec{}
-	for _, k := range tamledger.Kinds {
+	for _, k := range tamledger.Kinds.Values() {
 		m[k] = buildCodec(reflect.TypeOf(tamledger.NewValue(k)).Elem(), memo)
 	}
 	return m

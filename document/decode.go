@@ -35,10 +35,10 @@ type pathSeg struct {
 
 func newDecoder(file string, t *tree, json bool) decoder {
 	d := decoder{t: t, file: file, json: json, intern: make(map[string]string, 256)}
-	for _, vocab := range [][]string{tamledger.Services, tamledger.Cadences, tamledger.Scopes, tamledger.Requirements,
-		tamledger.Initiators, tamledger.Sources, tamledger.Origins, tamledger.Pillars, tamledger.Risks,
-		tamledger.Statuses, tamledger.Severities, tamledger.EventTypes, tamledger.Seniorities,
-		tamledger.SupportPlans, tamledger.ReassignmentReasons} {
+	for _, vocab := range [][]string{tamledger.Services.Values(), tamledger.Cadences.Values(), tamledger.Scopes.Values(), tamledger.Requirements.Values(),
+		tamledger.Initiators.Values(), tamledger.Sources.Values(), tamledger.Origins.Values(), tamledger.Pillars.Values(), tamledger.Risks.Values(),
+		tamledger.Statuses.Values(), tamledger.Severities.Values(), tamledger.EventTypes.Values(), tamledger.Seniorities.Values(),
+		tamledger.SupportPlans.Values(), tamledger.ReassignmentReasons.Values()} {
 		for _, s := range vocab {
 			d.intern[s] = s
 		}
@@ -596,13 +596,13 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 	e := d.envelope(root)
 	if inList && t.textIs(e.kind, tamledger.KindList) {
 		n := &t.nodes[e.kind]
-		d.fail("kind", n.line, n.col, "a List cannot contain another List (want a document of one of the kinds: "+strings.Join(tamledger.Kinds, ", ")+")")
+		d.fail("kind", n.line, n.col, "a List cannot contain another List (want a document of one of the kinds: "+tamledger.Kinds.String()+")")
 		return nil, d.result()
 	}
 	d.checkAPI(root, e.api)
 	kind := ""
 	if e.kind < 0 {
-		d.fail("kind", rn.line, rn.col, "missing (want one of: "+strings.Join(tamledger.Kinds, ", ")+")")
+		d.fail("kind", rn.line, rn.col, "missing (want one of: "+tamledger.Kinds.String()+")")
 	} else if k := t.kindName(e.kind); k != "" {
 		kind = k
 	} else {
@@ -610,9 +610,9 @@ func (d *decoder) doc(root int32, inList bool) (*Doc, ErrorList) {
 		n := &t.nodes[e.kind]
 		switch {
 		case ok:
-			d.fail("kind", n.line, n.col, fmt.Sprintf("unknown kind %q (%s)", s, suggest(s, append(slices.Clone(tamledger.Kinds), tamledger.KindList))))
+			d.fail("kind", n.line, n.col, fmt.Sprintf("unknown kind %q (%s)", s, suggest(s, append(slices.Clone(tamledger.Kinds.Values()), tamledger.KindList))))
 		default:
-			d.fail("kind", n.line, n.col, fmt.Sprintf("got %s (want one of: %s)", d.describe(e.kind), strings.Join(tamledger.Kinds, ", ")))
+			d.fail("kind", n.line, n.col, fmt.Sprintf("got %s (want one of: %s)", d.describe(e.kind), tamledger.Kinds.String()))
 		}
 	}
 	if e.items >= 0 {

@@ -55,7 +55,7 @@ func (e *Encoder) Encode(rec tamledger.Record) error {
 	}
 	c := kindCodecs[rec.Kind]
 	if c == nil {
-		return fmt.Errorf("document: cannot encode kind %q (want one of: %s)", rec.Kind, strings.Join(tamledger.Kinds, ", "))
+		return fmt.Errorf("document: cannot encode kind %q (want one of: %s)", rec.Kind, tamledger.Kinds.String())
 	}
 	v := reflect.ValueOf(rec.Value)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Type() != c.typ {

@@ -83,11 +83,11 @@ func equalValue(a, b reflect.Value) bool {
 
 // Vocabularies of the enum fields, by Go field name, for full values.
 var vocab = map[string][]string{
-	"SupportPlan": tamledger.SupportPlans, "Seniority": tamledger.Seniorities, "Severity": tamledger.Severities,
-	"Service": tamledger.Services, "Cadence": tamledger.Cadences, "Scope": tamledger.Scopes,
-	"Requires": tamledger.Requirements, "InitiatedBy": tamledger.Initiators, "Source": tamledger.Sources,
-	"Origin": tamledger.Origins, "Pillar": tamledger.Pillars, "Risk": tamledger.Risks, "Status": tamledger.Statuses,
-	"Type": tamledger.EventTypes, "Currency": {"EUR"}, "Timezone": {"Europe/Paris", "UTC"},
+	"SupportPlan": tamledger.SupportPlans.Values(), "Seniority": tamledger.Seniorities.Values(), "Severity": tamledger.Severities.Values(),
+	"Service": tamledger.Services.Values(), "Cadence": tamledger.Cadences.Values(), "Scope": tamledger.Scopes.Values(),
+	"Requires": tamledger.Requirements.Values(), "InitiatedBy": tamledger.Initiators.Values(), "Source": tamledger.Sources.Values(),
+	"Origin": tamledger.Origins.Values(), "Pillar": tamledger.Pillars.Values(), "Risk": tamledger.Risks.Values(), "Status": tamledger.Statuses.Values(),
+	"Type": tamledger.EventTypes.Values(), "Currency": {"EUR"}, "Timezone": {"Europe/Paris", "UTC"},
 }
 
 // idFields hold ids: [a-z0-9][a-z0-9._-]*.
@@ -159,7 +159,7 @@ func fill(v reflect.Value, name string, i int) {
 func fullRecords(t testing.TB) []tamledger.Record {
 	t.Helper()
 	var recs []tamledger.Record
-	for _, k := range tamledger.Kinds {
+	for _, k := range tamledger.Kinds.Values() {
 		v := tamledger.NewValue(k)
 		fill(reflect.ValueOf(v).Elem(), k, 0)
 		// What the checks need beyond filled fields.
@@ -175,7 +175,7 @@ func fullRecords(t testing.TB) []tamledger.Record {
 				v.Plans[name] = p
 			}
 		case *tamledger.ReassignmentRequest:
-			v.Reasons = append(v.Reasons, tamledger.ReassignmentReasons...)
+			v.Reasons = append(v.Reasons, tamledger.ReassignmentReasons.Values()...)
 		}
 		rec := tamledger.Record{Kind: k, ID: "x-1." + strings.ToLower(k), Value: v}
 		if k != tamledger.KindOrganization && k != tamledger.KindPriceBook {

@@ -630,7 +630,7 @@ func TestEveryKind(t *testing.T) {
 	for _, d := range docs {
 		kinds = append(kinds, d.Kind)
 	}
-	for _, k := range tamledger.Kinds {
+	for _, k := range tamledger.Kinds.Values() {
 		if !slices.Contains(kinds, k) {
 			t.Errorf("acme.yaml has no %s", k)
 		}

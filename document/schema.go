@@ -38,42 +38,42 @@ var schemaRules = map[string]struct {
 	props    map[string]func(*jsonschema.Schema)
 }{
 	"Organization": {props: map[string]func(*jsonschema.Schema){
-		"supportPlan": enum(tamledger.SupportPlans),
+		"supportPlan": enum(tamledger.SupportPlans.Values()),
 		"currency":    pattern(`^[A-Z]{3}$`),
 		"timezone":    describe("IANA time zone such as Europe/London; default UTC"),
 	}},
 	"Account":  {required: []string{"id"}},
 	"EDP":      {required: []string{"start", "end"}},
-	"TAM":      {props: map[string]func(*jsonschema.Schema){"seniority": enum(tamledger.Seniorities), "portfolioSize": minimum0}},
+	"TAM":      {props: map[string]func(*jsonschema.Schema){"seniority": enum(tamledger.Seniorities.Values()), "portfolioSize": minimum0}},
 	"Workload": {required: []string{"id"}, props: map[string]func(*jsonschema.Schema){"id": pattern(idPattern)}},
 	"Charter": {required: []string{"effective"}, props: map[string]func(*jsonschema.Schema){
 		"backupTam": describe("backup TAM coverage agreed"),
 	}},
 	"IEMLead":        {props: map[string]func(*jsonschema.Schema){"minimumLeadDays": minimum0, "recommendedLeadDays": minimum0}},
-	"EscalationPath": {required: []string{"severity"}, props: map[string]func(*jsonschema.Schema){"severity": enum(tamledger.Severities), "tamResponseHours": minimum0}},
+	"EscalationPath": {required: []string{"severity"}, props: map[string]func(*jsonschema.Schema){"severity": enum(tamledger.Severities.Values()), "tamResponseHours": minimum0}},
 	"Obligation": {required: []string{"id", "service", "cadence"}, props: map[string]func(*jsonschema.Schema){
-		"id": pattern(idPattern), "service": enum(tamledger.Services), "cadence": enum(tamledger.Cadences),
-		"scope": enum(tamledger.Scopes), "requires": enum(tamledger.Requirements), "graceDays": minimum0,
+		"id": pattern(idPattern), "service": enum(tamledger.Services.Values()), "cadence": enum(tamledger.Cadences.Values()),
+		"scope": enum(tamledger.Scopes.Values()), "requires": enum(tamledger.Requirements.Values()), "graceDays": minimum0,
 	}},
 	"Engagement": {required: []string{"date", "service", "initiatedBy"}, props: map[string]func(*jsonschema.Schema){
-		"service": enum(tamledger.Services), "initiatedBy": enum(tamledger.Initiators), "source": enum(tamledger.Sources),
+		"service": enum(tamledger.Services.Values()), "initiatedBy": enum(tamledger.Initiators.Values()), "source": enum(tamledger.Sources.Values()),
 		"workloads": itemsPattern(idPattern),
 	}},
 	"Recommendation": {required: []string{"raisedOn", "origin", "status"}, props: map[string]func(*jsonschema.Schema){
 		"engagement": pattern(idPattern), "workload": pattern(idPattern),
-		"origin": enum(tamledger.Origins), "pillar": enum(tamledger.Pillars), "risk": enum(tamledger.Risks),
-		"status": enum(tamledger.Statuses), "architectureValue": describe("value of the architecture improvement per year"),
+		"origin": enum(tamledger.Origins.Values()), "pillar": enum(tamledger.Pillars.Values()), "risk": enum(tamledger.Risks.Values()),
+		"status": enum(tamledger.Statuses.Values()), "architectureValue": describe("value of the architecture improvement per year"),
 	}},
 	"IncidentAvoided": {props: map[string]func(*jsonschema.Schema){"downtimeHours": minimum0, "probability": fraction}},
-	"Case":            {required: []string{"severity", "openedAt"}, props: map[string]func(*jsonschema.Schema){"severity": enum(tamledger.Severities)}},
+	"Case":            {required: []string{"severity", "openedAt"}, props: map[string]func(*jsonschema.Schema){"severity": enum(tamledger.Severities.Values())}},
 	"Event": {required: []string{"date"}, props: map[string]func(*jsonschema.Schema){
-		"type": enum(tamledger.EventTypes), "probabilityReduction": fraction,
+		"type": enum(tamledger.EventTypes.Values()), "probabilityReduction": fraction,
 	}},
 	"ReassignmentRequest": {required: []string{"requestedOn"}, props: map[string]func(*jsonschema.Schema){
 		"reasons": func(s *jsonschema.Schema) {
 			s.Description = "one of the usual reasons, or a sentence"
 			if s.Items != nil {
-				s.Items.Examples = toAny(tamledger.ReassignmentReasons)
+				s.Items.Examples = toAny(tamledger.ReassignmentReasons.Values())
 				s.Items.MinLength = ptr(uint64(1))
 			}
 		},
@@ -155,7 +155,7 @@ func buildSchema() *jsonschema.Schema {
 		},
 	}
 	defs := jsonschema.Definitions{}
-	for _, k := range tamledger.Kinds {
+	for _, k := range tamledger.Kinds.Values() {
 		s := r.Reflect(tamledger.NewValue(k))
 		for name, d := range s.Definitions {
 			defs[name] = d
@@ -216,7 +216,7 @@ func buildSchema() *jsonschema.Schema {
 		Definitions: defs,
 	}
 	var docs []*jsonschema.Schema
-	for _, k := range tamledger.Kinds {
+	for _, k := range tamledger.Kinds.Values() {
 		meta := "#/$defs/Metadata"
 		if k == tamledger.KindOrganization || k == tamledger.KindPriceBook {
 			meta = "#/$defs/MetadataWithoutOrganization"

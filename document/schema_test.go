@@ -145,7 +145,7 @@ func TestSchemaHasEveryField(t *testing.T) {
 			walk(f.Type)
 		}
 	}
-	for _, k := range tamledger.Kinds {
+	for _, k := range tamledger.Kinds.Values() {
 		walk(reflect.TypeOf(tamledger.NewValue(k)))
 		if _, ok := schema.Defs[k+"Document"]; !ok {
 			t.Errorf("no document schema for %s", k)

@@ -150,7 +150,7 @@ func (t *tree) textIs(i int32, s string) bool {
 
 // kindName returns the kind node i names, as the constant, or "".
 func (t *tree) kindName(i int32) string {
-	for _, k := range tamledger.Kinds {
+	for _, k := range tamledger.Kinds.Values() {
 		if t.textIs(i, k) {
 			return k
 		}

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"strings"
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/store"
@@ -38,8 +37,8 @@ type StatusSet struct {
 // Bad requests are EINVALID; an unknown organisation or recommendation is
 // ENOTFOUND; a stale Rev is ECONFLICT.
 func SetStatus(ctx context.Context, st *store.Store, req StatusRequest) (StatusSet, error) {
-	if !tamledger.Valid(tamledger.Statuses, req.Status) {
-		return StatusSet{}, tamledger.Errorf(tamledger.EINVALID, "unknown status %q (want one of: %s)", req.Status, strings.Join(tamledger.Statuses, ", "))
+	if !tamledger.Statuses.Has(req.Status) {
+		return StatusSet{}, tamledger.Errorf(tamledger.EINVALID, "unknown status %q (want one of: %s)", req.Status, tamledger.Statuses.String())
 	}
 	implemented := req.Status == "implemented"
 	switch {

@@ -15,8 +15,8 @@ import (
 // to the cent (allowing for float error on large sums).
 func TestRandomAgainstFloatModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	origins := tamledger.Origins
-	statuses := tamledger.Statuses
+	origins := tamledger.Origins.Values()
+	statuses := tamledger.Statuses.Values()
 	for n := 0; n < 300; n++ {
 		org := &tamledger.Organization{ID: fmt.Sprintf("o%d", n)}
 		if rng.IntN(3) > 0 {

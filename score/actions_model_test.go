@@ -511,7 +511,7 @@ func mRandomLedger(r *rand.Rand, n int) (*tamledger.Ledger, tamledger.Date) {
 		}
 		usedIDs[c.ID] = true
 		c.BackupTAM = r.IntN(2) == 0
-		for _, sev := range tamledger.Severities {
+		for _, sev := range tamledger.Severities.Values() {
 			if r.IntN(2) == 0 {
 				c.EscalationPaths = append(c.EscalationPaths, tamledger.EscalationPath{Severity: sev,
 					TAMResponseHours: mPick(r, 0, 0.1, 0.25, 0.5, 1, 1, 1.25, 1.5, 2, 4, 4, 8, 24, 1.0/3)})
@@ -540,7 +540,7 @@ func mRandomLedger(r *rand.Rand, n int) (*tamledger.Ledger, tamledger.Date) {
 		for range r.IntN(5) {
 			svc := mPick(r, "strategy-call", "cost-review", "well-architected-review", "security-review", "specialist-deep-dive", "business-review")
 			add(tamledger.Obligation{ID: mPick(r, "sc", "cr", "war", "sec", "o1", "o2", svc), Service: svc,
-				Cadence: mPick(r, tamledger.Cadences...), Scope: mPick(r, "", "organization", "each-primary-workload"),
+				Cadence: mPick(r, tamledger.Cadences.Values()...), Scope: mPick(r, "", "organization", "each-primary-workload"),
 				GraceDays: mPick(r, 0, 0, 7, 15, 45), Requires: mPick(r, "", "", "quantified-recommendations")})
 		}
 		l.Charters = append(l.Charters, c)
@@ -565,7 +565,7 @@ func mRandomLedger(r *rand.Rand, n int) (*tamledger.Ledger, tamledger.Date) {
 		day := mPick(r, -r.IntN(700), -r.IntN(300), -r.IntN(120), -366, -365, -364, -91, -90, -89, -1, 0, 1, r.IntN(30))
 		e := tamledger.Engagement{ID: fmt.Sprintf("e%03d", i), Date: at(day), InitiatedBy: mPick(r, "tam", "customer"),
 			Service: mPick(r, append([]string{"strategy-call", "strategy-call", "cost-review", "cost-review",
-				"well-architected-review", "security-review", "specialist-deep-dive"}, tamledger.Services...)...),
+				"well-architected-review", "security-review", "specialist-deep-dive"}, tamledger.Services.Values()...)...),
 			Workloads: workloadIDs()}
 		l.Engagements = append(l.Engagements, e)
 		for range mPick(r, 0, 0, 1, 2) {
@@ -626,7 +626,7 @@ func mRandomLedger(r *rand.Rand, n int) (*tamledger.Ledger, tamledger.Date) {
 		}
 		hms := mPick(r, [3]int{0, 0, 0}, [3]int{0, 5, 0}, [3]int{23, 59, 59}, [3]int{23, 30, 0}, [3]int{12, 0, 0}, [3]int{r.IntN(24), r.IntN(60), 0})
 		opened := time.Date(day.Year, day.Month, day.Day, hms[0], hms[1], hms[2], 0, zone).UTC()
-		k := tamledger.Case{ID: fmt.Sprintf("k%d", i), Severity: mPick(r, tamledger.Severities...), OpenedAt: opened}
+		k := tamledger.Case{ID: fmt.Sprintf("k%d", i), Severity: mPick(r, tamledger.Severities.Values()...), OpenedAt: opened}
 		switch r.IntN(10) {
 		case 0, 1, 2, 3: // no TAM engagement recorded
 		case 4: // a nanosecond around some charter's target for the severity

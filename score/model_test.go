@@ -181,7 +181,7 @@ func randomLedger(r *rand.Rand) (*tamledger.Ledger, tamledger.Date) {
 		o.Workloads = append(o.Workloads, tamledger.Workload{ID: fmt.Sprintf("w%d", i), Primary: r.IntN(3) > 0})
 	}
 	services := []string{"strategy-call", "cost-review", "security-review"}
-	cadences := tamledger.Cadences
+	cadences := tamledger.Cadences.Values()
 	l := &tamledger.Ledger{Org: o}
 	for i := range 1 + r.IntN(3) {
 		c := tamledger.Charter{ID: fmt.Sprintf("c%d", i), Effective: day()}

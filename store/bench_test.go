@@ -78,7 +78,7 @@ func benchRecommendation(org string, i int) tamledger.Record {
 func benchCase(org string, i int) tamledger.Record {
 	opened := time.Date(2025, 1, 1+i*17%360, 9, 0, 0, 0, time.UTC)
 	return tamledger.Record{Kind: tamledger.KindCase, Org: org, ID: fmt.Sprintf("case-%04d", i), Value: &tamledger.Case{
-		Severity: tamledger.Severities[i%5], OpenedAt: opened, TAMEngagedAt: ptr(opened.Add(90 * time.Minute)), ResolvedAt: ptr(opened.Add(26 * time.Hour)),
+		Severity: tamledger.Severities.Values()[i%5], OpenedAt: opened, TAMEngagedAt: ptr(opened.Add(90 * time.Minute)), ResolvedAt: ptr(opened.Add(26 * time.Hour)),
 	}}
 }
 

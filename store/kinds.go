@@ -172,7 +172,7 @@ func kindOf(v any) string {
 func lookup(kind, org, id string) (*table, error) {
 	t := tableByKind[kind]
 	if t == nil {
-		return nil, tamledger.Errorf(tamledger.EINVALID, "unknown kind %q (want one of: %s)", kind, strings.Join(tamledger.Kinds, ", "))
+		return nil, tamledger.Errorf(tamledger.EINVALID, "unknown kind %q (want one of: %s)", kind, tamledger.Kinds.String())
 	}
 	switch {
 	case t.scoped && org == "":

@@ -233,7 +233,7 @@ func TestRollback(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range tamledger.Kinds {
+		for _, k := range tamledger.Kinds.Values() {
 			if n, ok := counts[k]; !ok || n != 0 {
 				t.Errorf("after rollback: %d %s (present %v)", n, k, ok)
 			}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -56,11 +55,10 @@ type writer struct {
 	mu  sync.Mutex
 	err error // the first write error
 
-	rd         *rawConn        // SQLite: the committed state, for the look-ups
+	rd         *rawConn                 // SQLite: the committed state, for the look-ups
 	written    map[wkey]map[string]bool // SQLite: (table, org) -> ids this Tx wrote or deleted
-	hasRows    map[wkey]bool   // (table, org) -> whether stored rows may exist
-	hasDeleted map[string]bool // organisation -> whether deleted records may exist
-	seed       maphash.Seed
+	hasRows    map[wkey]bool            // (table, org) -> whether stored rows may exist
+	hasDeleted map[string]bool          // organisation -> whether deleted records may exist
 
 	buf     bytes.Buffer
 	enc     *json.Encoder
@@ -85,7 +83,7 @@ func (t *Tx) startWriter() *writer {
 	w := &writer{
 		t: t, async: t.s.d == sqliteDialect,
 		written: map[wkey]map[string]bool{}, hasRows: map[wkey]bool{}, hasDeleted: map[string]bool{},
-		seed: maphash.MakeSeed(), stored: map[string]storedRow{},
+		stored: map[string]storedRow{},
 	}
 	w.enc = json.NewEncoder(&w.buf)
 	if w.async {

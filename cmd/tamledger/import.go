@@ -158,7 +158,7 @@ func printSummary(w io.Writer, s *ledger.Summary, dryRun bool) {
 		kinds = append(kinds, k)
 	}
 	order := map[string]int{}
-	for i, k := range tamledger.Kinds {
+	for i, k := range tamledger.Kinds.Values() {
 		order[k] = i
 	}
 	sort.Slice(kinds, func(i, j int) bool { return order[kinds[i]] < order[kinds[j]] })

@@ -25,7 +25,7 @@ func newLogCmd(a *app) *cobra.Command {
 		Short: "Record an engagement in one line",
 		Long: `Log records one engagement: a strategy call, a cost review, a
 Well-Architected Review... SERVICE is one of:
-  ` + strings.Join(tamledger.Services, ", ") + `
+  ` + tamledger.Services.String() + `
 --by says who took the initiative (tam or customer): it drives the proactive
 ratio. The date defaults to today in the organisation's time zone and the id
 to e-DATE-SERVICE (with -2, -3... when taken).

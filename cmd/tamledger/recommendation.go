@@ -30,7 +30,7 @@ func newRecommendationSetCmd(a *app) *cobra.Command {
 		Use:   "set ID --org ORG --status STATUS [--on DATE] [--realized N] [--reason TEXT]",
 		Short: "Record a recommendation's status: implemented, rejected, deferred ...",
 		Long: `Set changes the status of a recorded recommendation. STATUS is one of:
-  ` + strings.Join(tamledger.Statuses, ", ") + `
+  ` + tamledger.Statuses.String() + `
 
 implemented: --on is the day it was implemented (default: the date already
 recorded, else today in the organisation's time zone); --realized the monthly
@@ -61,10 +61,10 @@ the change if someone changed the recommendation since you read it at rev N.`,
 				return usageError(fmt.Errorf("--org is required (the organisation id)"))
 			}
 			if status == "" {
-				return usageError(fmt.Errorf("--status is required (want one of: %s)", strings.Join(tamledger.Statuses, ", ")))
+				return usageError(fmt.Errorf("--status is required (want one of: %s)", tamledger.Statuses.String()))
 			}
-			if !tamledger.Valid(tamledger.Statuses, status) {
-				return usageError(fmt.Errorf("--status: unknown value %q (want one of: %s)", status, strings.Join(tamledger.Statuses, ", ")))
+			if !tamledger.Statuses.Has(status) {
+				return usageError(fmt.Errorf("--status: unknown value %q (want one of: %s)", status, tamledger.Statuses.String()))
 			}
 			req := ledger.StatusRequest{Org: org, ID: id, Status: status, Reason: strings.TrimSpace(reason), Rev: rev}
 			var problems []string
@@ -137,7 +137,7 @@ the change if someone changed the recommendation since you read it at rev N.`,
 		},
 	}
 	c.Flags().StringVar(&org, "org", "", "organisation id (required)")
-	c.Flags().StringVar(&status, "status", "", "new status: "+strings.Join(tamledger.Statuses, ", ")+" (required)")
+	c.Flags().StringVar(&status, "status", "", "new status: "+tamledger.Statuses.String()+" (required)")
 	c.Flags().StringVar(&on, "on", "", "implemented on YYYY-MM-DD (with --status implemented)")
 	c.Flags().StringVar(&realized, "realized", "", "realized monthly saving (with --status implemented)")
 	c.Flags().StringVar(&reason, "reason", "", "why (required for rejected and deferred)")

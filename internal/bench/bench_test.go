@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/tamledger/tamledger"
-	"github.com/tamledger/tamledger/internal/bench"
 	"github.com/tamledger/tamledger/demo"
+	"github.com/tamledger/tamledger/internal/bench"
 	"github.com/tamledger/tamledger/score"
 	"github.com/tamledger/tamledger/store"
 )
