@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -20,7 +21,7 @@ func newFeeCmd(a *app) *cobra.Command {
 		accounts                  []string
 	)
 	c := &cobra.Command{
-		Use:   "fee --plan PLAN (--spend N | --accounts N,N,...) [--as-of DATE] [--book ID]",
+		Use:   "fee --plan PLAN (--spend N | --accounts N,N,...) [--as-of DATE] [--book ID] [-o table|json]",
 		Short: "Compute one AWS Support fee, with its tier arithmetic",
 		Long: `Fee computes a support plan's monthly fee on a monthly spend, as the ROI
 does: max(minimum, Σ marginal tier rate × spend in the tier). A plan charged
@@ -104,18 +105,20 @@ The price book is the one in force on the first day of the --as-of month
 				return writeJSON(a.out, feeJSON{Book: book.ID, Effective: book.Effective, Source: book.Source, Plan: plan,
 					PerAccount: p.PerAccount, Spend: total, Accounts: accts, Minimum: p.Minimum, Fee: fee.Cents(), Tiers: lines})
 			}
-			fmt.Fprintf(a.out, "Price book %s (effective %s)\n", book.ID, book.Effective)
+			var b strings.Builder
+			fmt.Fprintf(&b, "Price book %s (effective %s)\n", clip(printable(book.ID), tableWidth-40), book.Effective)
 			if book.Source != "" {
-				fmt.Fprintf(a.out, "source: %s\n", book.Source)
+				writeWrapped(&b, "source: ", "        ", book.Source)
 			}
-			fmt.Fprintln(a.out)
+			b.WriteString("\n")
 			for _, s := range roi.ExplainFee(plan, p, spends) {
-				fmt.Fprintln(a.out, s)
+				writeIndented(&b, "", s)
 			}
 			if !fee.Equal(fee.Round(2)) {
-				fmt.Fprintf(a.out, "  (%s to the cent)\n", amountText(fee))
+				fmt.Fprintf(&b, "  (%s to the cent)\n", amountText(fee))
 			}
-			return nil
+			_, err = io.WriteString(a.out, b.String())
+			return err
 		},
 	}
 	c.Flags().StringVar(&plan, "plan", roi.PlanEnterprise, "the plan: enterprise, business-plus, business, unified-operations (as the book has)")

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,9 +19,9 @@ import (
 func init() { register(newPortfolioCmd) }
 
 func newPortfolioCmd(a *app) *cobra.Command {
-	var asOf string
+	var asOf, failOn string
 	c := &cobra.Command{
-		Use:   "portfolio [--as-of DATE] [-o table|json|csv]",
+		Use:   "portfolio [--as-of DATE] [--fail-on SEVERITY] [-o table|json|csv]",
 		Short: "Every organisation's health and urgent actions, worst first",
 		Long: `Portfolio evaluates every organisation in the store and prints one line each:
 health score and band, charter adherence, proactive ratio, escalation
@@ -29,14 +31,24 @@ actions).
 
 Without --as-of each organisation is evaluated as of today in its own time
 zone. -o json prints the rows with unrounded ratios; -o csv the same for a
-spreadsheet. See docs/scorecard.md.`,
+spreadsheet. See docs/scorecard.md.
+
+--fail-on SEVERITY makes the command a check for cron or CI: it prints the
+portfolio as usual, then exits with status 1 when any organisation has an
+open action of that severity or worse (critical is worst, then high, medium,
+low), and names them on standard error.`,
 		Example: `  tamledger portfolio
   tamledger portfolio --as-of 2026-06-30
   tamledger portfolio -o csv > portfolio.csv
-  tamledger portfolio -o json | jq -r '.[] | select(.critical > 0) | .organization'`,
+  tamledger portfolio -o json | jq -r '.[] | select(.critical > 0) | .organization'
+  tamledger portfolio --fail-on critical || notify-team   # exit 1: a critical action is open somewhere`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := a.outputFormat("table", "json", "csv")
+			if err != nil {
+				return err
+			}
+			threshold, err := parseFailOn(failOn)
 			if err != nil {
 				return err
 			}
@@ -55,6 +67,7 @@ spreadsheet. See docs/scorecard.md.`,
 			}
 			defer st.Close()
 			rows := []score.PortfolioRow{}
+			failing := map[string]bool{}         // organisations with an action at --fail-on or worse
 			today := map[string]tamledger.Date{} // by time zone: loading a zone reads a file
 			err = st.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
 				var day tamledger.Date
@@ -66,7 +79,17 @@ spreadsheet. See docs/scorecard.md.`,
 					day = tamledger.Today(l.Org.Location())
 					today[l.Org.Timezone] = day
 				}
-				rows = append(rows, score.Summarize(l, day))
+				row := score.Summarize(l, day)
+				rows = append(rows, row)
+				switch threshold {
+				case "":
+				case score.Critical, score.High: // the row counts them
+					failing[row.Organization] = row.Critical > 0 || threshold == score.High && row.High > 0
+				default: // medium and low: the row does not count them
+					failing[row.Organization] = slices.ContainsFunc(score.Actions(l, day), func(act score.Action) bool {
+						return severityAtLeast(act.Severity, threshold)
+					})
+				}
 				return nil
 			})
 			if err != nil {
@@ -75,15 +98,53 @@ spreadsheet. See docs/scorecard.md.`,
 			score.SortWorstFirst(rows)
 			switch format {
 			case "json":
-				return writeJSON(a.out, rows)
+				err = writeJSON(a.out, rows)
 			case "csv":
-				return writePortfolioCSV(a.out, rows)
+				err = writePortfolioCSV(a.out, rows)
+			default:
+				err = writePortfolio(a.out, rows)
 			}
-			return writePortfolio(a.out, rows)
+			if err != nil || threshold == "" {
+				return err
+			}
+			var ids []string // worst first
+			for _, r := range rows {
+				if failing[r.Organization] {
+					ids = append(ids, printable(r.Organization))
+				}
+			}
+			if len(ids) == 0 {
+				return nil
+			}
+			msg := fmt.Sprintf("--fail-on %s: open actions of severity %s in %d organisation%s: ", threshold, orWorse(threshold), len(ids), plural(len(ids)))
+			return checkFailed(errors.New(msg + nameSome(ids, max(tableWidth-len("tamledger: ")-len(msg), 30))))
 		},
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "evaluate every organisation as of this date, YYYY-MM-DD (default today in each one's time zone)")
+	c.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an organisation has an action of this severity or worse open: "+strings.Join(severities, ", "))
 	return c
+}
+
+// nameSome joins as many of ids as fit in width columns, then says how many
+// more there are.
+func nameSome(ids []string, width int) string {
+	s := ""
+	for i, id := range ids {
+		more := ""
+		if i+1 < len(ids) {
+			more = fmt.Sprintf(" and %d more", len(ids)-i-1)
+		}
+		next := s
+		if i > 0 {
+			next += ", "
+		}
+		next += id
+		if i > 0 && displayWidth(next+more) > width {
+			return s + fmt.Sprintf(" and %d more", len(ids)-i)
+		}
+		s = next
+	}
+	return s
 }
 
 // writePortfolio prints the rows for people, in at most 100 columns.
@@ -105,18 +166,22 @@ func writePortfolio(w io.Writer, rows []score.PortfolioRow) error {
 	}
 	when := "as of " + first.String()
 	if first != last {
-		when = fmt.Sprintf("as of today in each organisation's time zone (%s to %s)", first, last)
+		when = fmt.Sprintf("as of today in each time zone (%s to %s)", first, last)
 	}
-	fmt.Fprintf(&b, "Portfolio %s: %d organisation%s, worst first\n\n", when, len(rows), plural(len(rows)))
+	head := fmt.Sprintf("Portfolio %s: %d organisation%s, worst first", when, len(rows), plural(len(rows)))
+	if len(head) > tableWidth {
+		head = fmt.Sprintf("Portfolio %s\n%d organisation%s, worst first", when, len(rows), plural(len(rows)))
+	}
+	b.WriteString(head + "\n\n")
 	idWidth := len("ORGANIZATION")
 	for _, r := range rows {
-		idWidth = max(idWidth, len([]rune(r.Organization)))
+		idWidth = max(idWidth, displayWidth(printable(r.Organization)))
 	}
 	idWidth = min(idWidth, 24)
 	nameWidth := tableWidth - 65 - idWidth // the other columns take 65
 	line := func(org, name, health, adherence, proactive, response, critical, high string) {
-		s := fmt.Sprintf("%-*s  %-*s  %-13s  %9s  %9s  %8s  %8s  %4s", idWidth, clip(org, idWidth), nameWidth, clip(name, nameWidth),
-			health, adherence, proactive, response, critical, high)
+		s := fmt.Sprintf("%s  %s  %-13s  %9s  %9s  %8s  %8s  %4s", padRight(clip(printable(org), idWidth), idWidth),
+			padRight(clip(printable(name), nameWidth), nameWidth), health, adherence, proactive, response, critical, high)
 		b.WriteString(strings.TrimRight(s, " ") + "\n")
 	}
 	line("ORGANIZATION", "NAME", "HEALTH", "ADHERENCE", "PROACTIVE", "RESPONSE", "CRITICAL", "HIGH")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -35,8 +35,11 @@ date on or before the month's first day.`,
 		Args: cobra.NoArgs,
 	}
 	c.AddCommand(&cobra.Command{
-		Use:   "list",
+		Use:   "list [-o table|json]",
 		Short: "List the price books in force: shipped and imported",
+		Long: `List prints every price book, shipped and imported, in the order of their
+effective dates, with a source clipped to fit the table: pricebook show ID
+prints it whole, and -o json prints every field.`,
 		Example: `  tamledger pricebook list
   tamledger pricebook list -o json`,
 		Args: cobra.NoArgs,
@@ -56,13 +59,11 @@ date on or before the month's first day.`,
 				}
 				return writeJSON(a.out, out)
 			}
-			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tEFFECTIVE\tORIGIN\tPLANS\tSOURCE\t")
+			t := newTable(textCol("ID", 16), fixedCol("EFFECTIVE"), fixedCol("ORIGIN"), proseCol("PLANS", 20), textCol("SOURCE", 30))
 			for _, b := range books {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", b.ID, b.Effective, bookOrigin(b.ID, imported),
-					strings.Join(planNames(b), ", "), b.Source)
+				t.add(b.ID, b.Effective.String(), bookOrigin(b.ID, imported), strings.Join(planNames(b), ", "), b.Source)
 			}
-			return tw.Flush()
+			return t.write(a.out)
 		},
 	})
 	c.AddCommand(&cobra.Command{
@@ -102,8 +103,7 @@ import it to price the cost of the TAM with it.`,
 				}
 				return enc.Close()
 			}
-			writeBook(a.out, b, bookOrigin(b.ID, imported))
-			return nil
+			return writeBook(a.out, b, bookOrigin(b.ID, imported))
 		},
 	})
 	return c
@@ -177,34 +177,37 @@ func toBookJSON(b tamledger.PriceBook, imported map[string]bool) bookJSON {
 	return bookJSON{ID: b.ID, Effective: b.Effective, Origin: bookOrigin(b.ID, imported), Source: b.Source, Plans: b.Plans}
 }
 
-func writeBook(w io.Writer, b tamledger.PriceBook, origin string) {
-	fmt.Fprintf(w, "Price book %s (%s)\n", b.ID, origin)
-	fmt.Fprintf(w, "effective  %s\n", b.Effective)
-	if b.Source != "" {
-		fmt.Fprintf(w, "source     %s\n", b.Source)
+func writeBook(w io.Writer, book tamledger.PriceBook, origin string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Price book %s (%s)\n", clip(printable(book.ID), tableWidth-40), origin)
+	fmt.Fprintf(&b, "effective  %s\n", book.Effective)
+	if book.Source != "" {
+		writeWrapped(&b, "source     ", "           ", book.Source)
 	}
-	for _, name := range planNames(b) {
-		p := b.Plans[name]
+	for _, name := range planNames(book) {
+		p := book.Plans[name]
 		per := ""
 		if p.PerAccount {
 			per = ", charged per account"
 		}
-		fmt.Fprintf(w, "\n%s: minimum %s a month%s\n", name, amountText(p.Minimum), per)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  SPEND FROM\tUP TO\tRATE\t")
+		fmt.Fprintf(&b, "\n%s: minimum %s a month%s\n", clip(printable(name), tableWidth-60), amountText(p.Minimum), per)
+		t := newTable(numCol("SPEND FROM"), numCol("UP TO"), numCol("RATE"))
+		t.indent = "  "
 		lower := tamledger.Money{}
-		for _, t := range p.Tiers {
+		for _, tier := range p.Tiers {
 			up := "and above"
-			if t.UpTo != nil {
-				up = amountText(*t.UpTo)
+			if tier.UpTo != nil {
+				up = amountText(*tier.UpTo)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", amountText(lower), up, rateText(t.Rate))
-			if t.UpTo != nil {
-				lower = *t.UpTo
+			t.add(amountText(lower), up, rateText(tier.Rate))
+			if tier.UpTo != nil {
+				lower = *tier.UpTo
 			}
 		}
-		tw.Flush()
+		t.render(&b)
 	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // rateText prints a tier rate as a percentage (0.07 → 7 %).
@@ -212,8 +215,34 @@ func rateText(r tamledger.Rate) string {
 	return r.Shift(2).String() + " %"
 }
 
+// writeJSON prints v as indented JSON. Text is kept whole; the characters
+// encoding/json leaves raw that a terminal would act on (DEL, the C1
+// controls, bidirectional overrides and isolates) are written as \u escapes,
+// which decode to the same text.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	out := b.Bytes()
+	if bytes.ContainsFunc(out, jsonEscapes) {
+		var e bytes.Buffer
+		for _, r := range string(out) { // valid UTF-8: encoding/json wrote it
+			if jsonEscapes(r) {
+				fmt.Fprintf(&e, `\u%04x`, r)
+			} else {
+				e.WriteRune(r)
+			}
+		}
+		out = e.Bytes()
+	}
+	_, err := w.Write(out)
+	return err
+}
+
+// jsonEscapes reports whether writeJSON escapes r.
+func jsonEscapes(r rune) bool {
+	return r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }

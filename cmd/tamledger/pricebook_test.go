@@ -21,7 +21,7 @@ func TestPriceBookCommands(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	roiContains(t, out, "aws-support-legacy  2000-01-01  shipped", "aws-support-2026    2026-01-01  shipped",
-		"enterprise, business-plus, unified-operations", "restructure announced 2025-12-02")
+		"enterprise, business-plus,", "unified-operations", "AWS Support plan restructure …") // the source clipped
 	if fileExists(missing) {
 		t.Error("pricebook list created a store file")
 	}
@@ -31,6 +31,7 @@ func TestPriceBookCommands(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	roiContains(t, out, "Price book aws-support-2026 (shipped)", "effective  2026-01-01",
+		"source     AWS Support plan restructure announced 2025-12-02, applied from January 2026 usage",
 		"enterprise: minimum 5,000.00 a month", "business-plus: minimum 29.00 a month, charged per account",
 		"150,000.00", "and above", "10 %", "3 %")
 

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
@@ -89,15 +87,13 @@ amounts rest on estimates; and which recommendations were left out and why.
 				}
 			}
 			if format == "json" {
-				enc := json.NewEncoder(a.out)
-				enc.SetIndent("", "  ")
 				if by == "quarter" {
-					return enc.Encode(struct {
+					return writeJSON(a.out, struct {
 						*roi.Report
 						Quarters []roi.QuarterRow `json:"quarters"`
 					}{r, quarters})
 				}
-				return enc.Encode(r)
+				return writeJSON(a.out, r)
 			}
 			return writeROI(a.out, r, quarters, books, l.Org, explain)
 		},
@@ -146,15 +142,12 @@ var roiKindNames = map[string]string{
 }
 
 func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tamledger.PriceBook, org *tamledger.Organization, explain bool) error {
-	cur := ""
+	var b strings.Builder
+	period := fmt.Sprintf(", %s to %s", r.From, r.To)
 	if r.Currency != "" {
-		cur = ", " + r.Currency
+		period += ", " + printable(r.Currency)
 	}
-	name := r.Organization
-	if org.Name != "" {
-		name = org.Name + " (" + r.Organization + ")"
-	}
-	fmt.Fprintf(w, "Value of the TAM for %s, %s to %s%s\n\n", name, r.From, r.To, cur)
+	fmt.Fprintf(&b, "Value of the TAM for %s%s\n\n", orgTitle(org, tableWidth-len("Value of the TAM for ")-len(period)), period)
 
 	var estimated decimal.Decimal
 	nEstimated := 0
@@ -164,71 +157,72 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 			nEstimated++
 		}
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VALUE\tAMOUNT\t")
-	fmt.Fprintf(tw, "cost savings\t%s\t%s\n", amountText(r.Value.CostSavings), estimatedNote(estimated, nEstimated))
-	fmt.Fprintf(tw, "incidents avoided\t%s\t\n", amountText(r.Value.IncidentsAvoided))
-	fmt.Fprintf(tw, "architecture\t%s\t\n", amountText(r.Value.Architecture))
-	fmt.Fprintf(tw, "IEM\t%s\t\n", amountText(r.Value.IEM))
-	fmt.Fprintf(tw, "total\t%s\t\n", amountText(r.Value.Total))
-	tw.Flush()
+	value := newTable(fixedCol("VALUE"), numCol("AMOUNT"), proseCol("", 30))
+	value.add("cost savings", amountText(r.Value.CostSavings), estimatedNote(estimated, nEstimated))
+	value.add("incidents avoided", amountText(r.Value.IncidentsAvoided))
+	value.add("architecture", amountText(r.Value.Architecture))
+	value.add("IEM", amountText(r.Value.IEM))
+	value.add("total", amountText(r.Value.Total))
+	value.render(&b)
 
-	fmt.Fprintln(w, "\nCost of the TAM (Enterprise Support minus the baseline plan)")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "MONTH\tBOOK\tDAYS\tENTERPRISE\tBASELINE\t\tCOST OF THE TAM\t")
+	b.WriteString("\nCost of the TAM (Enterprise Support minus the baseline plan)\n")
+	cost := newTable(fixedCol("MONTH"), textCol("BOOK", 16), textCol("BASELINE PLAN", 13), numCol("DAYS"), numCol("ENTERPRISE"),
+		numCol("BASELINE"), numCol("COST OF THE TAM"))
 	for _, m := range r.Months {
-		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\t%s\t%s\t%s\t\n", m.Month, m.Book, m.Days, m.DaysInMonth,
-			amountText(m.Enterprise), amountText(m.Baseline), m.BaselinePlan, amountText(m.Differential))
+		cost.add(m.Month, m.Book, m.BaselinePlan, fmt.Sprintf("%d/%d", m.Days, m.DaysInMonth),
+			amountText(m.Enterprise), amountText(m.Baseline), amountText(m.Differential))
 	}
-	fmt.Fprintf(tw, "total\t\t\t%s\t%s\t\t%s\t\n", amountText(r.Cost.Enterprise), amountText(r.Cost.Baseline), amountText(r.Cost.Differential))
-	tw.Flush()
+	cost.add("total", "", "", "", amountText(r.Cost.Enterprise), amountText(r.Cost.Baseline), amountText(r.Cost.Differential))
+	cost.render(&b)
 	if explain {
-		fmt.Fprintln(w, "\nHow each month was computed")
+		b.WriteString("\nHow each month was computed\n")
+		months := newTable(fixedCol(""), proseCol("", 40))
+		months.indent = "  "
 		for _, m := range r.Months {
-			fmt.Fprintf(w, "  %s: %s\n", m.Month, m.Explain)
+			months.add(m.Month, m.Explain)
 		}
-		writeFees(w, r, books, org)
+		months.render(&b)
+		writeFees(&b, r, books, org)
 	}
 
-	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	b.WriteString("\n")
+	summary := newTable(fixedCol(""), fixedCol(""), proseCol("", 30))
 	if r.ROIMultiple != nil {
-		fmt.Fprintf(tw, "ROI multiple\t%s×\tvalue / cost of the TAM\n", strconv.FormatFloat(*r.ROIMultiple, 'f', 2, 64))
+		summary.add("ROI multiple", strconv.FormatFloat(*r.ROIMultiple, 'f', 2, 64)+"×", "value / cost of the TAM")
 	} else {
-		fmt.Fprintf(tw, "ROI multiple\tn/a\tthe cost of the TAM is not positive\n")
+		summary.add("ROI multiple", "n/a", "the cost of the TAM is not positive")
 	}
-	fmt.Fprintf(tw, "net value\t%s\tvalue − cost of the TAM\n", amountText(r.NetValue))
+	summary.add("net value", amountText(r.NetValue), "value − cost of the TAM")
 	if r.SavingsRate != nil {
 		verdict := "below"
 		if *r.SavingsRate >= r.ReferenceSavingsRate {
 			verdict = "at or above"
 		}
-		fmt.Fprintf(tw, "savings rate\t%s\t%s a month of %s monthly spend; %s the %s reference\n", percentText(*r.SavingsRate),
-			amountText(r.MonthlySavings), amountText(r.MonthlySpend), verdict, percentText(r.ReferenceSavingsRate))
+		summary.add("savings rate", percentText(*r.SavingsRate), fmt.Sprintf("%s a month of %s monthly spend; %s the %s reference",
+			amountText(r.MonthlySavings), amountText(r.MonthlySpend), verdict, percentText(r.ReferenceSavingsRate)))
 	} else {
-		fmt.Fprintf(tw, "savings rate\tn/a\tno monthly spend recorded (reference %s)\n", percentText(r.ReferenceSavingsRate))
+		summary.add("savings rate", "n/a", fmt.Sprintf("no monthly spend recorded (reference %s)", percentText(r.ReferenceSavingsRate)))
 	}
-	tw.Flush()
+	summary.render(&b)
 
 	if len(quarters) > 0 {
-		fmt.Fprintln(w, "\nBy quarter")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "QUARTER\tFROM\tTO\tVALUE\tCOST OF THE TAM\tROI\tNET VALUE\t")
+		b.WriteString("\nBy quarter\n")
+		byQuarter := newTable(fixedCol("QUARTER"), fixedCol("FROM"), fixedCol("TO"), numCol("VALUE"), numCol("COST OF THE TAM"),
+			numCol("ROI"), numCol("NET VALUE"))
 		for _, q := range quarters {
 			m := "n/a"
 			if q.ROIMultiple != nil {
 				m = strconv.FormatFloat(*q.ROIMultiple, 'f', 2, 64) + "×"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", q.Quarter, q.From, q.To, amountText(q.Value.Total),
-				amountText(q.Cost.Differential), m, amountText(q.NetValue))
+			byQuarter.add(q.Quarter, q.From.String(), q.To.String(), amountText(q.Value.Total), amountText(q.Cost.Differential), m,
+				amountText(q.NetValue))
 		}
-		tw.Flush()
+		byQuarter.render(&b)
 	}
 
 	if len(r.Lines) > 0 {
-		fmt.Fprintln(w, "\nLines")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "KIND\tREF\tAMOUNT\tBASIS\tTITLE\t")
+		b.WriteString("\nLines\n")
+		lines := newTable(fixedCol("KIND"), textCol("REF", 16), numCol("AMOUNT"), fixedCol("BASIS"), textCol("TITLE", 20))
 		for _, l := range r.Lines {
 			basis := ""
 			switch {
@@ -241,51 +235,62 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 			case l.Kind == roi.KindArchitecture:
 				basis = "yearly value"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", roiKindNames[l.Kind], l.Ref, amountText(l.Amount), basis, clip(l.Title, 36))
+			lines.add(roiKindNames[l.Kind], l.Ref, amountText(l.Amount), basis, l.Title)
 		}
-		tw.Flush()
+		lines.render(&b)
 		if explain {
-			fmt.Fprintln(w, "\nHow each line was computed")
-			for _, l := range r.Lines {
-				fmt.Fprintf(w, "  %s %s: %s\n", roiKindNames[l.Kind], l.Ref, l.Explain)
+			b.WriteString("\nHow each line was computed\n")
+			var kind *table
+			for i, l := range r.Lines {
+				if i == 0 || l.Kind != r.Lines[i-1].Kind { // lines come ordered by kind
+					if kind != nil {
+						kind.render(&b)
+					}
+					b.WriteString(roiKindNames[l.Kind] + "\n")
+					kind = newTable(textCol("", 16), proseCol("", 40))
+					kind.indent = "  "
+				}
+				kind.add(l.Ref, l.Explain)
 			}
+			kind.render(&b)
 		}
-		fmt.Fprintln(w, "Estimated: cost savings with no realized saving recorded. Incidents avoided and IEM rest on the recorded probabilities.")
+		writeWrapped(&b, "", "", "Estimated: cost savings with no realized saving recorded. "+
+			"Incidents avoided and IEM rest on the recorded probabilities.")
 	}
 
 	if len(r.Excluded) > 0 {
-		fmt.Fprintln(w, "\nLeft out")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "KIND\tREF\tWHY\t")
+		b.WriteString("\nLeft out\n")
+		excluded := newTable(fixedCol("KIND"), textCol("REF", 16), proseCol("WHY", 30))
 		for _, e := range r.Excluded {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", e.Kind, e.Ref, e.Reason)
+			excluded.add(e.Kind, e.Ref, e.Reason)
 		}
-		tw.Flush()
+		excluded.render(&b)
 	}
-	return nil
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // writeFees prints the tier arithmetic of each fee the months used, once per
 // price book.
-func writeFees(w io.Writer, r *roi.Report, books []tamledger.PriceBook, org *tamledger.Organization) {
+func writeFees(b *strings.Builder, r *roi.Report, books []tamledger.PriceBook, org *tamledger.Organization) {
 	seen := map[string]bool{}
 	for _, m := range r.Months {
 		if seen[m.Book] {
 			continue
 		}
 		seen[m.Book] = true
-		b, ok := roi.Book(books, m.Book)
+		book, ok := roi.Book(books, m.Book)
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(w, "\nFees of price book %s (effective %s)\n", b.ID, b.Effective)
-		if b.Source != "" {
-			fmt.Fprintf(w, "  source: %s\n", b.Source)
+		fmt.Fprintf(b, "\nFees of price book %s (effective %s)\n", clip(printable(book.ID), tableWidth-50), book.Effective)
+		if book.Source != "" {
+			writeWrapped(b, "  source: ", "          ", book.Source)
 		}
 		for _, name := range []string{roi.PlanEnterprise, m.BaselinePlan} {
-			p := b.Plans[name]
+			p := book.Plans[name]
 			for _, s := range roi.ExplainFee(name, p, roi.FeeSpends(org, p)) {
-				fmt.Fprintln(w, "  "+s)
+				writeIndented(b, "  ", s)
 			}
 		}
 	}

@@ -65,17 +65,18 @@ choice made where the specification is silent, are in docs/scorecard.md.`,
 // Period symbols of the table.
 var periodSymbol = map[string]string{score.Met: "●", score.Late: "◐", score.Missed: "✗", score.Due: "·"}
 
-// tableWidth is the width every table of these commands fits in.
-const tableWidth = 100
-
 // writeScorecard prints the card for people, in at most 100 columns.
 func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Scorecard of %s as of %s (trailing year %s to %s)\n", orgTitle(l.Org), c.AsOf, c.Window.From, c.Window.To)
+	head := fmt.Sprintf("Scorecard of %s as of %s (trailing year %s to %s)", orgTitle(l.Org, tableWidth), c.AsOf, c.Window.From, c.Window.To)
+	if displayWidth(head) > tableWidth { // a long name: the window on a line of its own
+		head = fmt.Sprintf("Scorecard of %s as of %s\nTrailing year %s to %s", orgTitle(l.Org, tableWidth-30), c.AsOf, c.Window.From, c.Window.To)
+	}
+	b.WriteString(head + "\n")
 	if c.Charter == nil {
 		b.WriteString("No charter in force: agree one (tamledger actions says what to put in it).\n")
 	} else {
-		fmt.Fprintf(&b, "Charter %s", *c.Charter)
+		fmt.Fprintf(&b, "Charter %s", clip(printable(*c.Charter), tableWidth-30))
 		for _, ch := range l.Charters {
 			if ch.ID == *c.Charter {
 				fmt.Fprintf(&b, ", effective %s", ch.Effective)
@@ -96,7 +97,7 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 		}
 		idWidth = min(idWidth, 22)
 		row := func(id, cadence, adherence, met, late, missed, due, strip string) {
-			line := fmt.Sprintf("%-*s  %-10s  %9s  %3s %4s %6s %3s  %s", idWidth, clip(id, idWidth), cadence, adherence, met, late, missed, due, strip)
+			line := fmt.Sprintf("%s  %-10s  %9s  %3s %4s %6s %3s  %s", padRight(clip(printable(id), idWidth), idWidth), cadence, adherence, met, late, missed, due, strip)
 			b.WriteString(strings.TrimRight(line, " ") + "\n")
 		}
 		stripWidth := tableWidth - (idWidth + 2 + 10 + 2 + 9 + 2 + 3 + 1 + 4 + 1 + 6 + 1 + 3 + 2)
@@ -124,7 +125,8 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 			"Adherence and counts cover the periods that ended in the trailing year; – means none did.\n")
 	}
 
-	b.WriteString("\nCOMPONENT                  VALUE  WEIGHT  FROM\n")
+	b.WriteString("\n")
+	components := newTable(fixedCol("COMPONENT"), numCol("VALUE"), numCol("WEIGHT"), proseCol("FROM", 30))
 	for _, comp := range c.Health.Components {
 		from := ""
 		switch comp.Name {
@@ -143,8 +145,9 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 		if comp.Value != nil {
 			weight = fmt.Sprintf("%.2f", comp.Weight)
 		}
-		fmt.Fprintf(&b, "%-25s  %5s  %6s  %s\n", componentTitle[comp.Name], ratioText(comp.Value), weight, from)
+		components.add(componentTitle[comp.Name], ratioText(comp.Value), weight, from)
 	}
+	components.render(&b)
 	if c.Health.Score == nil {
 		b.WriteString("\nHealth: no score yet (no obligation period has ended, no engagement, no case in the trailing year)\n")
 	} else {
@@ -221,21 +224,20 @@ func countScored(obs []score.Obligation) int {
 	return n
 }
 
-// orgTitle is "Acme Corp (acme)", or the id alone.
-func orgTitle(o *tamledger.Organization) string {
+// orgTitle is "Acme Corp (acme)", or the id alone, printable and in at
+// most n columns: the name gives way first, then the id.
+func orgTitle(o *tamledger.Organization, n int) string {
+	id := printable(o.ID)
 	if o.Name == "" {
-		return o.ID
+		return clip(id, n)
 	}
-	return o.Name + " (" + o.ID + ")"
-}
-
-// clip shortens s to n runes with an ellipsis.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+	name := printable(o.Name)
+	room := n - displayWidth(id) - 3 // " (" and ")"
+	if room >= min(displayWidth(name), 12) {
+		return clip(name, room) + " (" + id + ")"
 	}
-	return string(r[:n-1]) + "…"
+	name = clip(name, 12)
+	return name + " (" + clip(id, max(n-displayWidth(name)-3, 4)) + ")"
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }

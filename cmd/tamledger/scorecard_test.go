@@ -39,11 +39,7 @@ func golden(t *testing.T, name, got string) {
 	if got != string(want) {
 		t.Errorf("output differs from %s (go test -update rewrites it):\n got:\n%s\nwant:\n%s", path, got, want)
 	}
-	for i, line := range strings.Split(got, "\n") {
-		if n := len([]rune(line)); n > tableWidth {
-			t.Errorf("%s line %d is %d columns wide (max %d): %s", name, i+1, n, tableWidth, line)
-		}
-	}
+	checkLines(t, name, got)
 }
 
 // scoreStore returns the DSN of a fresh store holding the worked example of
@@ -275,6 +271,11 @@ func TestPortfolioCommand(t *testing.T) {
 	})
 	t.Run("empty store", func(t *testing.T) {
 		empty := testdb.DSN(t)
+		st, err := store.Open(context.Background(), empty) // a store with no organisation
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
 		if out := run1(t, empty, "portfolio"); !strings.Contains(out, "No organisation") {
 			t.Errorf("empty portfolio: %q", out)
 		}
