@@ -12,8 +12,16 @@ import (
 	"github.com/tamledger/tamledger"
 )
 
-// BulkKinds are the kinds a CSV file may hold.
-var BulkKinds = []string{tamledger.KindEngagement, tamledger.KindRecommendation, tamledger.KindCase}
+// bulkKinds are the kinds a CSV file may hold.
+var bulkKinds = func() []string {
+	var b []string
+	for _, k := range tamledger.AllKinds() {
+		if k.Bulk {
+			b = append(b, k.Name)
+		}
+	}
+	return b
+}()
 
 // Column roles.
 const (
@@ -65,7 +73,7 @@ var (
 func newCSVReader(r *Reader) *csvReader {
 	c := &csvReader{r: r, byPath: map[string]int{}, kindText: map[string][]byte{}}
 	c.d = newDecoder(r.name, &c.t, false)
-	for _, k := range BulkKinds {
+	for _, k := range bulkKinds {
 		c.kindText[k] = []byte(k)
 	}
 	return c
@@ -195,7 +203,7 @@ func (c *csvReader) header() error {
 			Msg: msg + " (add a kind column, or give columns date and service for Engagement, raisedOn for Recommendation, openedAt for Case)"}}
 		return nil
 	}
-	candidates := BulkKinds
+	candidates := bulkKinds
 	if c.special[colKind] < 0 {
 		candidates = []string{c.kind}
 	}
@@ -315,9 +323,9 @@ func (c *csvReader) row(rec []string) (*Doc, error) {
 	kind := c.kind
 	if k := c.special[colKind]; k >= 0 && rec[k] != "" {
 		kind = strings.TrimSpace(rec[k])
-		if !slices.Contains(BulkKinds, kind) {
+		if !slices.Contains(bulkKinds, kind) {
 			return nil, ErrorList{{Pos: Pos{File: c.r.name, Line: line, Col: k + 1}, Path: "kind",
-				Msg: fmt.Sprintf("kind: %q cannot be given in CSV (want one of: %s)", clip([]byte(kind)), strings.Join(BulkKinds, ", "))}}
+				Msg: fmt.Sprintf("kind: %q cannot be given in CSV (want one of: %s)", clip([]byte(kind)), strings.Join(bulkKinds, ", "))}}
 		}
 	}
 	t := &c.t

@@ -681,7 +681,8 @@ func alloc[T any]() (*Doc, any) {
 // metadata reads metadata.id and metadata.organization.
 func (d *decoder) metadata(root, meta int32, kind string) (id, org string) {
 	t := d.t
-	orgless := kind == tamledger.KindOrganization || kind == tamledger.KindPriceBook
+	info, known := tamledger.LookupKind(kind)
+	orgless := known && !info.Scoped
 	if meta < 0 || t.nodes[meta].kind == nNull {
 		rn := &t.nodes[root]
 		want := "id and organization"

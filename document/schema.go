@@ -93,16 +93,6 @@ var schemaRules = map[string]struct {
 	}},
 }
 
-var kindDescriptions = map[string]string{
-	tamledger.KindOrganization:        "One Enterprise Support relationship: plan, spend, downtime cost, EDP, account team, contacts, workloads.",
-	tamledger.KindCharter:             "One version of the TAM Engagement Charter, in force from its effective date.",
-	tamledger.KindEngagement:          "One thing that happened between the customer and AWS.",
-	tamledger.KindRecommendation:      "Advice raised to the customer, with its value.",
-	tamledger.KindCase:                "An AWS support case or escalation.",
-	tamledger.KindEvent:               "A planned event for Infrastructure Event Management.",
-	tamledger.KindReassignmentRequest: "A request to AWS for another TAM.",
-	tamledger.KindPriceBook:           "A dated table of AWS Support plan prices.",
-}
 
 func ptr[T any](v T) *T { return &v }
 
@@ -189,8 +179,8 @@ func buildSchema() *jsonschema.Schema {
 			d.Properties.Set(key, &jsonschema.Schema{Description: desc, AnyOf: []*jsonschema.Schema{p, {Type: "null"}}})
 		}
 	}
-	for k, desc := range kindDescriptions {
-		defs[k].Description = desc
+	for _, k := range tamledger.AllKinds() {
+		defs[k.Name].Description = k.Description
 	}
 
 	id := &jsonschema.Schema{Type: "string", Pattern: idPattern, Description: "lowercase letters, digits, '.', '_' or '-', starting with a letter or digit, at most 128 characters"}
@@ -218,11 +208,12 @@ func buildSchema() *jsonschema.Schema {
 	var docs []*jsonschema.Schema
 	for _, k := range tamledger.Kinds.Values() {
 		meta := "#/$defs/Metadata"
-		if k == tamledger.KindOrganization || k == tamledger.KindPriceBook {
+		info, _ := tamledger.LookupKind(k)
+		if !info.Scoped {
 			meta = "#/$defs/MetadataWithoutOrganization"
 		}
 		d := &jsonschema.Schema{Type: "object", AdditionalProperties: jsonschema.FalseSchema,
-			Description: kindDescriptions[k],
+			Description: info.Description,
 			Required:    []string{"apiVersion", "kind", "metadata", "spec"}}
 		d.Properties = jsonschema.NewProperties()
 		d.Properties.Set("apiVersion", apiVersion())

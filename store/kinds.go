@@ -123,6 +123,10 @@ var tableByKind = func() map[string]*table {
 	m := map[string]*table{}
 	for i, t := range tables {
 		t.pos = i
+		info, ok := tamledger.LookupKind(t.kind)
+		if !ok || info.Scoped != t.scoped {
+			panic("store: the table of " + t.kind + " disagrees with tamledger.KindInfo")
+		}
 		m[t.kind] = t
 	}
 	return m
@@ -131,41 +135,8 @@ var tableByKind = func() map[string]*table {
 // kindOf is the kind of a record value, "" when v is not a non-nil pointer
 // to one of the domain types.
 func kindOf(v any) string {
-	switch x := v.(type) {
-	case *tamledger.Organization:
-		if x != nil {
-			return tamledger.KindOrganization
-		}
-	case *tamledger.Charter:
-		if x != nil {
-			return tamledger.KindCharter
-		}
-	case *tamledger.Engagement:
-		if x != nil {
-			return tamledger.KindEngagement
-		}
-	case *tamledger.Recommendation:
-		if x != nil {
-			return tamledger.KindRecommendation
-		}
-	case *tamledger.Case:
-		if x != nil {
-			return tamledger.KindCase
-		}
-	case *tamledger.Event:
-		if x != nil {
-			return tamledger.KindEvent
-		}
-	case *tamledger.ReassignmentRequest:
-		if x != nil {
-			return tamledger.KindReassignmentRequest
-		}
-	case *tamledger.PriceBook:
-		if x != nil {
-			return tamledger.KindPriceBook
-		}
-	}
-	return ""
+	k, _ := tamledger.KindOf(v)
+	return k.Name
 }
 
 // lookup returns the table of kind and checks the key's shape.

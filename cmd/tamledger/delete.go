@@ -38,10 +38,10 @@ still at rev N, as tamledger get showed it.`,
 				return usageError(fmt.Errorf("unknown kind %q (want one of: %s)", args[0], kindNames()))
 			}
 			switch {
-			case k.scoped && org == "":
-				return usageError(fmt.Errorf("--org is required for %s (the organisation id; tamledger get organizations lists them)", k.plural))
-			case !k.scoped && org != "":
-				return usageError(fmt.Errorf("--org does not apply to %s: they belong to no organisation", k.plural))
+			case k.Scoped && org == "":
+				return usageError(fmt.Errorf("--org is required for %s (the organisation id; tamledger get organizations lists them)", k.Plural))
+			case !k.Scoped && org != "":
+				return usageError(fmt.Errorf("--org does not apply to %s: they belong to no organisation", k.Plural))
 			}
 			ctx := cmd.Context()
 			st, err := a.openStore(ctx)
@@ -49,16 +49,16 @@ still at rev N, as tamledger get showed it.`,
 				return err
 			}
 			defer st.Close()
-			if err := ledger.Delete(ctx, st, k.kind, org, args[1], rev); err != nil {
+			if err := ledger.Delete(ctx, st, k.Name, org, args[1], rev); err != nil {
 				return err
 			}
 			if format == "json" {
-				return writeJSON(a.out, map[string]string{"deleted": k.kind, "organization": org, "id": args[1]})
+				return writeJSON(a.out, map[string]string{"deleted": k.Name, "organization": org, "id": args[1]})
 			}
 			if org != "" {
-				fmt.Fprintf(a.out, "deleted %s %s of %s\n", k.noun, args[1], org)
+				fmt.Fprintf(a.out, "deleted %s %s of %s\n", k.Noun, args[1], org)
 			} else {
-				fmt.Fprintf(a.out, "deleted %s %s\n", k.noun, args[1])
+				fmt.Fprintf(a.out, "deleted %s %s\n", k.Noun, args[1])
 			}
 			return nil
 		},

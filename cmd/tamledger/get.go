@@ -22,31 +22,45 @@ func init() { register(newGetCmd) }
 
 // getKind is a kind as get names and tabulates it.
 type getKind struct {
-	kind     string   // tamledger.Kind...
-	noun     string   // in messages: "engagement"
-	plural   string   // "engagements": the name in --help and in errors
+	tamledger.KindInfo
 	aliases  []string // besides the singular, the plural and the kind itself
-	scoped   bool     // belongs to an organisation: --org is required
 	tabulate func(items []store.Item) *table
 }
 
-var getKinds = []getKind{
-	{kind: tamledger.KindOrganization, noun: "organization", plural: "organizations", aliases: []string{"org", "orgs", "organisation", "organisations"}, tabulate: organizationTable},
-	{kind: tamledger.KindCharter, noun: "charter", plural: "charters", scoped: true, tabulate: charterTable},
-	{kind: tamledger.KindEngagement, noun: "engagement", plural: "engagements", aliases: []string{"eng", "engs"}, scoped: true, tabulate: engagementTable},
-	{kind: tamledger.KindRecommendation, noun: "recommendation", plural: "recommendations", aliases: []string{"rec", "recs"}, scoped: true, tabulate: recommendationTable},
-	{kind: tamledger.KindCase, noun: "case", plural: "cases", scoped: true, tabulate: caseTable},
-	{kind: tamledger.KindEvent, noun: "event", plural: "events", aliases: []string{"ev"}, scoped: true, tabulate: eventTable},
-	{kind: tamledger.KindReassignmentRequest, noun: "reassignment request", plural: "reassignmentrequests", aliases: []string{"reassignment", "reassignments", "rr"}, scoped: true, tabulate: reassignmentTable},
-	{kind: tamledger.KindPriceBook, noun: "price book", plural: "pricebooks", aliases: []string{"pb"}, tabulate: priceBookTable},
-}
+// The kinds in the order --help lists them, with their short names and
+// tables; the rest comes from tamledger.KindInfo.
+var getKinds = func() []getKind {
+	cli := []struct {
+		kind     string
+		aliases  []string
+		tabulate func(items []store.Item) *table
+	}{
+		{tamledger.KindOrganization, []string{"org", "orgs", "organisation", "organisations"}, organizationTable},
+		{tamledger.KindCharter, nil, charterTable},
+		{tamledger.KindEngagement, []string{"eng", "engs"}, engagementTable},
+		{tamledger.KindRecommendation, []string{"rec", "recs"}, recommendationTable},
+		{tamledger.KindCase, nil, caseTable},
+		{tamledger.KindEvent, []string{"ev"}, eventTable},
+		{tamledger.KindReassignmentRequest, []string{"reassignment", "reassignments", "rr"}, reassignmentTable},
+		{tamledger.KindPriceBook, []string{"pb"}, priceBookTable},
+	}
+	out := make([]getKind, len(cli))
+	for i, c := range cli {
+		info, ok := tamledger.LookupKind(c.kind)
+		if !ok {
+			panic("get: unknown kind " + c.kind)
+		}
+		out[i] = getKind{KindInfo: info, aliases: c.aliases, tabulate: c.tabulate}
+	}
+	return out
+}()
 
 // findKind resolves KIND: singular or plural, any case, or an alias.
 func findKind(name string) (*getKind, bool) {
 	n := strings.ToLower(name)
 	for i := range getKinds {
 		k := &getKinds[i]
-		if n == strings.ToLower(k.kind) || n == strings.ToLower(k.kind)+"s" || n == k.plural || slices.Contains(k.aliases, n) {
+		if n == strings.ToLower(k.Name) || n == strings.ToLower(k.Name)+"s" || n == k.Plural || slices.Contains(k.aliases, n) {
 			return k, true
 		}
 	}
@@ -57,8 +71,8 @@ func findKind(name string) (*getKind, bool) {
 func kindHelp() string {
 	var b strings.Builder
 	for _, k := range getKinds {
-		line := fmt.Sprintf("  %-22s %-40s", k.plural, strings.Join(k.aliases, ", "))
-		if !k.scoped {
+		line := fmt.Sprintf("  %-22s %-40s", k.Plural, strings.Join(k.aliases, ", "))
+		if !k.Scoped {
 			line += " no --org"
 		}
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
@@ -69,7 +83,7 @@ func kindHelp() string {
 func kindNames() string {
 	names := make([]string, len(getKinds))
 	for i, k := range getKinds {
-		names[i] = k.plural
+		names[i] = k.Plural
 	}
 	return strings.Join(names, ", ")
 }
@@ -120,17 +134,17 @@ store: tamledger pricebook list shows them.`,
 				id = args[1]
 			}
 			switch {
-			case k.kind == tamledger.KindOrganization && org != "":
+			case k.Name == tamledger.KindOrganization && org != "":
 				if id != "" && id != org {
 					return usageError(fmt.Errorf("get organization %q --org %q: name one organization, as the id or with --org", id, org))
 				}
 				id, org = org, ""
-			case !k.scoped && org != "":
-				return usageError(fmt.Errorf("a %s belongs to no organization: drop --org", k.noun))
-			case k.scoped && org == "":
-				return usageError(fmt.Errorf("--org is required for %s (the organisation id; see tamledger get organizations)", k.plural))
+			case !k.Scoped && org != "":
+				return usageError(fmt.Errorf("a %s belongs to no organization: drop --org", k.Noun))
+			case k.Scoped && org == "":
+				return usageError(fmt.Errorf("--org is required for %s (the organisation id; see tamledger get organizations)", k.Plural))
 			}
-			if k.scoped && !tamledger.ValidID(org) {
+			if k.Scoped && !tamledger.ValidID(org) {
 				return unknownOrg(org)
 			}
 			if id != "" && !tamledger.ValidID(id) {
@@ -147,31 +161,31 @@ store: tamledger pricebook list shows them.`,
 
 			var items []store.Item
 			if id != "" {
-				item, found, err := st.Item(ctx, k.kind, org, id)
+				item, found, err := st.Item(ctx, k.Name, org, id)
 				if err != nil {
 					return err
 				}
 				if !found {
-					if k.scoped {
+					if k.Scoped {
 						if _, known, err := st.Get(ctx, tamledger.KindOrganization, "", org); err != nil {
 							return err
 						} else if !known {
 							return unknownOrg(org)
 						}
-						return usageError(fmt.Errorf("no %s %q in organization %q (see tamledger get %s --org %s)", k.noun, id, org, k.plural, org))
+						return usageError(fmt.Errorf("no %s %q in organization %q (see tamledger get %s --org %s)", k.Noun, id, org, k.Plural, org))
 					}
 					hint := ""
-					if k.kind == tamledger.KindPriceBook {
+					if k.Name == tamledger.KindPriceBook {
 						hint = "; the shipped ones: tamledger pricebook list"
 					}
-					return usageError(fmt.Errorf("no %s %q in the store (see tamledger get %s%s)", k.noun, id, k.plural, hint))
+					return usageError(fmt.Errorf("no %s %q in the store (see tamledger get %s%s)", k.Noun, id, k.Plural, hint))
 				}
 				items = []store.Item{item}
 			} else {
-				if items, err = st.Items(ctx, k.kind, org); err != nil {
+				if items, err = st.Items(ctx, k.Name, org); err != nil {
 					return err
 				}
-				if len(items) == 0 && k.scoped {
+				if len(items) == 0 && k.Scoped {
 					if _, known, err := st.Get(ctx, tamledger.KindOrganization, "", org); err != nil {
 						return err
 					} else if !known {
@@ -227,13 +241,13 @@ func unknownOrg(org string) error {
 
 // noRecords is what an empty table says.
 func noRecords(k *getKind, org string) string {
-	switch k.kind {
+	switch k.Name {
 	case tamledger.KindOrganization:
 		return "No organization in the store yet: tamledger init ORG writes a starter file to import.\n"
 	case tamledger.KindPriceBook:
 		return "No price book imported: the shipped ones are in force (tamledger pricebook list).\n"
 	}
-	return fmt.Sprintf("No %ss in organization %s.\n", k.noun, org)
+	return fmt.Sprintf("No %ss in organization %s.\n", k.Noun, org)
 }
 
 // writeJSONDocument writes one record as one JSON document, formatted as
