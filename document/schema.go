@@ -93,7 +93,6 @@ var schemaRules = map[string]struct {
 	}},
 }
 
-
 func ptr[T any](v T) *T { return &v }
 
 func toAny(ss []string) []any {
