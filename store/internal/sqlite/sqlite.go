@@ -53,8 +53,8 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("sqlite: %s (%d)", e.Msg, e.Code) }
 
 // Open opens the database file name (a file: URI when uri is set), read
-// and write, and runs pragmas on it.
-func Open(name string, uri bool, pragmas ...string) (c *Conn, err error) {
+// and write, creating it when create is set, and runs pragmas on it.
+func Open(name string, uri, create bool, pragmas ...string) (c *Conn, err error) {
 	tls := libc.NewTLS()
 	cname, err := libc.CString(name)
 	if err != nil {
@@ -67,6 +67,9 @@ func Open(name string, uri bool, pragmas ...string) (c *Conn, err error) {
 	flags := int32(lib.SQLITE_OPEN_READWRITE | lib.SQLITE_OPEN_NOMUTEX)
 	if uri {
 		flags |= lib.SQLITE_OPEN_URI
+	}
+	if create {
+		flags |= lib.SQLITE_OPEN_CREATE
 	}
 	rc := lib.Xsqlite3_open_v2(tls, cname, pdb, flags, 0)
 	c = &Conn{tls: tls, db: *(*uintptr)(cmem(pdb)), stmts: map[string]Stmt{}}
