@@ -2,14 +2,13 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/demo"
+	"github.com/tamledger/tamledger/store"
 )
 
 func init() { register(newDemoCmd) }
@@ -28,7 +27,8 @@ organisations with two to three years of history each, some relationships
 healthy and some failing, so every health band and every action appears.
 
 It refuses to touch a store that already holds organisations; --force
-deletes a SQLite store file first.`,
+removes that store first: a SQLite file with its -wal and -shm files, or
+tamledger's tables in a PostgreSQL schema (nothing else in it).`,
 		Example: `  tamledger demo
   tamledger demo --db /tmp/demo.db --as-of 2026-06-30`,
 		Args: cobra.NoArgs,
@@ -41,11 +41,9 @@ deletes a SQLite store file first.`,
 					return usageError(fmt.Errorf("--as-of: %v", err))
 				}
 			}
-			if force && !strings.Contains(a.db, "://") {
-				for _, suffix := range []string{"", "-wal", "-shm"} {
-					if err := os.Remove(a.db + suffix); err != nil && !os.IsNotExist(err) {
-						return err
-					}
+			if force {
+				if err := store.Remove(ctx, a.db); err != nil {
+					return err
 				}
 			}
 			st, err := a.openStore(ctx)
@@ -58,7 +56,7 @@ deletes a SQLite store file first.`,
 				return err
 			}
 			if len(orgs) > 0 {
-				return usageError(fmt.Errorf("the store %s already holds %d organisation(s); the demo wants a fresh one: use --db another.db, or --force to delete this file", redactDSN(a.db), len(orgs)))
+				return usageError(fmt.Errorf("the store %s already holds %d organisation(s); the demo wants a fresh one: use --db another.db, or --force to replace it", a.dbRedacted(), len(orgs)))
 			}
 			recs := demo.Generate(seed, day)
 			tx, err := st.Begin(ctx)
@@ -82,7 +80,7 @@ deletes a SQLite store file first.`,
 			}
 			db := ""
 			if a.db != "tamledger.db" {
-				db = " --db " + redactDSN(a.db)
+				db = " --db " + a.dbRedacted()
 			}
 			fmt.Fprintf(a.out, `Generated %d organisations (%d documents) as of %s into %s.
 
@@ -92,13 +90,13 @@ Try:
   tamledger actions%[5]s --org %[6]s       what to demand next
   tamledger roi%[5]s --org %[6]s --year %[7]d   what it was worth against its cost
   tamledger export%[5]s --org %[6]s        the documents behind it all
-`, n, len(recs), day, redactDSN(a.db), db, firstOrg(recs), day.Year)
+`, n, len(recs), day, a.dbRedacted(), db, firstOrg(recs), day.Year)
 			return nil
 		},
 	}
 	c.Flags().Int64Var(&seed, "seed", 1, "generator seed: the same seed and date give the same portfolio")
 	c.Flags().StringVar(&asOf, "as-of", "", "the day the history runs up to (default today)")
-	c.Flags().BoolVar(&force, "force", false, "delete the SQLite store file first")
+	c.Flags().BoolVar(&force, "force", false, "remove the store first (its file, or its tables in a PostgreSQL schema)")
 	return c
 }
 

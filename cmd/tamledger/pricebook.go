@@ -15,6 +15,7 @@ import (
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/document"
 	"github.com/tamledger/tamledger/roi"
+	"github.com/tamledger/tamledger/store"
 )
 
 func init() { register(newPriceBookCmd) }
@@ -110,13 +111,17 @@ import it to price the cost of the TAM with it.`,
 }
 
 // priceBooks returns the shipped books merged with the store's, and the ids
-// of the imported ones. A SQLite store file that does not exist is not
+// of the imported ones. A store that does not exist (store.Exists) is not
 // created: the shipped books are all there is.
 func (a *app) priceBooks(ctx context.Context) (books []tamledger.PriceBook, imported map[string]bool, err error) {
 	imported = map[string]bool{}
 	var mine []tamledger.PriceBook
-	if strings.Contains(a.db, "://") || fileExists(a.db) {
-		st, err := a.openStore(ctx)
+	ok, err := store.Exists(ctx, a.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ok {
+		st, err := a.openExistingStore(ctx)
 		if err != nil {
 			return nil, nil, err
 		}

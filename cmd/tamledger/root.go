@@ -17,23 +17,36 @@ import (
 
 // Exit codes (SPEC §7).
 const (
-	exitOK     = 0
-	exitFailed = 1 // a check failed (lint errors, ...)
-	exitUsage  = 2 // bad input or usage
+	exitOK          = 0
+	exitFailed      = 1 // a check failed (lint errors, ...)
+	exitUsage       = 2 // bad input or usage
+	exitUnavailable = 3 // the environment: the store cannot be opened, created or written
 )
 
 // app is what every command shares: the global flags, the streams and the
 // logger. Commands are registered by the files that define them.
 type app struct {
-	db     string // --db DSN
-	output string // -o
-	in     io.Reader
-	out    io.Writer
-	errOut io.Writer
-	log    *slog.Logger
+	db      string // --db DSN
+	output  string // -o
+	creates bool   // the command creates the store when it is missing
+	in      io.Reader
+	out     io.Writer
+	errOut  io.Writer
+	log     *slog.Logger
 }
 
 var commands []func(*app) *cobra.Command
+
+// creators are the commands that create the store when it is missing; every
+// other command reads a store that exists, or fails saying there is none
+// (issue 9: a typo in --db must not leave an empty store behind).
+var creators = map[string]bool{
+	"tamledger import":             true,
+	"tamledger log":                true,
+	"tamledger recommendation set": true,
+	"tamledger demo":               true,
+	"tamledger init":               true,
+}
 
 // register adds a command to the root; each command file calls it from init.
 func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
@@ -73,9 +86,14 @@ unless --db or TAMLEDGER_DB names another file or a postgres:// DSN.`,
   tamledger scorecard --org acme
   tamledger actions --org acme
   tamledger roi --org acme --year 2026`,
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRun: func(c *cobra.Command, args []string) {
+			a.creates = creators[c.CommandPath()]
+		},
 	}
+	root.SetVersionTemplate("tamledger {{.Version}}\n")
 	root.SetIn(a.in)
 	root.SetOut(a.out)
 	root.SetErr(a.errOut)
@@ -104,25 +122,28 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	if err == nil {
 		return exitOK
 	}
-	code := exitFailed
+	c := tamledger.ErrorCode(err)
 	var ee *exitError
-	if errors.As(err, &ee) {
+	code := exitFailed
+	switch {
+	case c == tamledger.EUNAVAILABLE:
+		code = exitUnavailable
+	case errors.As(err, &ee):
 		code = ee.code
-	} else if isUsage(err) {
+	case isUsage(err), c == tamledger.EINVALID, c == tamledger.ENOTFOUND,
+		c == tamledger.ECONFLICT: // a conflict is a stale view: read again
 		code = exitUsage
 	}
-	if msg := err.Error(); msg != "" && !errors.Is(err, errSilent) {
-		if c := tamledger.ErrorCode(err); c == tamledger.EINTERNAL && ee == nil && !isUsage(err) {
-			a.log.Error("command failed", "err", err)
-			fmt.Fprintln(errOut, "tamledger: internal error:", msg)
-		} else if c == tamledger.EINVALID || c == tamledger.ENOTFOUND || c == tamledger.ECONFLICT {
-			fmt.Fprintln(errOut, "tamledger:", tamledger.ErrorMessage(err))
-			if code == exitFailed && c != tamledger.ECONFLICT {
-				code = exitUsage
-			}
-		} else {
-			fmt.Fprintln(errOut, "tamledger:", msg)
-		}
+	switch msg := err.Error(); {
+	case msg == "" || errors.Is(err, errSilent):
+	case c != tamledger.EINTERNAL:
+		// The message says what is wrong and what to do, in one line.
+		fmt.Fprintln(errOut, "tamledger:", tamledger.ErrorMessage(err))
+	case ee != nil || isUsage(err):
+		fmt.Fprintln(errOut, "tamledger:", msg)
+	default:
+		// Unforeseen: the whole chain, once, for a bug report.
+		a.log.Error("internal error", "err", msg)
 	}
 	return code
 }
@@ -135,13 +156,34 @@ func isUsage(err error) bool {
 		strings.HasPrefix(m, "requires ") || strings.HasPrefix(m, "invalid argument")
 }
 
-// openStore opens the store named by --db.
+// openStore opens the store named by --db: for the commands that create
+// it (creators), creating it when it is missing; for the others, as
+// openExistingStore.
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	if !a.creates {
+		return a.openExistingStore(ctx)
+	}
 	s, err := store.Open(ctx, a.db)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", redactDSN(a.db), err)
+		return nil, fmt.Errorf("open store %s: %w", a.dbRedacted(), err)
 	}
 	return s, nil
+}
+
+// openExistingStore opens the store named by --db for reading, creating
+// nothing: a missing store is EUNAVAILABLE (exit status 3).
+func (a *app) openExistingStore(ctx context.Context) (*store.Store, error) {
+	s, err := store.OpenExisting(ctx, a.db)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", a.dbRedacted(), err)
+	}
+	return s, nil
+}
+
+// dbRedacted is --db with its password hidden, for messages.
+func (a *app) dbRedacted() string {
+	d, _ := store.ParseDSN(a.db) // a DSN it cannot parse keeps its URL
+	return d.Redacted()
 }
 
 // ledger loads one organisation's ledger from the store named by --db.
@@ -149,7 +191,7 @@ func (a *app) ledger(ctx context.Context, org string) (*tamledger.Ledger, error)
 	if org == "" {
 		return nil, usageError(fmt.Errorf("--org is required (the organisation id; tamledger portfolio lists them)"))
 	}
-	st, err := a.openStore(ctx)
+	st, err := a.openExistingStore(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -172,21 +214,6 @@ func organization(ctx context.Context, tx *store.Tx, id string) (*tamledger.Orga
 		return nil, usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", id))
 	}
 	return rec.Value.(*tamledger.Organization), nil
-}
-
-// redactDSN hides a password in a postgres:// DSN so it never reaches a log
-// or a terminal.
-func redactDSN(dsn string) string {
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		rest := dsn[i+3:]
-		if at := strings.LastIndex(rest, "@"); at >= 0 {
-			cred := rest[:at]
-			if c := strings.Index(cred, ":"); c >= 0 {
-				return dsn[:i+3] + cred[:c] + ":xxxxx" + rest[at:]
-			}
-		}
-	}
-	return dsn
 }
 
 // outputFormat checks -o against the formats a command supports.
