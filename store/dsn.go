@@ -266,12 +266,12 @@ func sqliteExists(d DSN) (bool, error) {
 	if err != nil {
 		return false, sqliteTrouble(d, err, fmt.Errorf("store: read %s: %w", d.Path, err))
 	}
-	defer rs.close()
+	defer rs.Close()
 	n := int64(0)
-	if rs.next() {
-		n = rs.int(0)
+	if rs.Next() {
+		n = rs.Int(0)
 	}
-	if err := rs.err; err != nil {
+	if err := rs.Err(); err != nil {
 		return false, sqliteTrouble(d, err, fmt.Errorf("store: read %s: %w", d.Path, err))
 	}
 	return n > 0, nil

@@ -383,12 +383,12 @@ func (s *Store) rawSnapshot(ctx context.Context, n int) (conns []conn, release f
 				return nil, nil, fmt.Errorf("store: begin read: %w", err)
 			}
 			var gen int64
-			if rs.next() {
-				gen = rs.int(0)
+			if rs.Next() {
+				gen = rs.Int(0)
 			}
-			rs.close()
-			if rs.err != nil {
-				return nil, nil, fmt.Errorf("store: begin read: %w", rs.err)
+			rs.Close()
+			if err := rs.Err(); err != nil {
+				return nil, nil, fmt.Errorf("store: begin read: %w", err)
 			}
 			if i == 0 {
 				gen0 = gen

@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/store/internal/sqlite"
 )
 
 // rows is a query's result read column by column, the same way from
-// database/sql (sqlRows) and from a raw SQLite connection (rawRows): the
+// database/sql (sqlRows) and from a raw SQLite connection (rawReadRows): the
 // kinds' readers build their values through it. Column 0 is the
 // organisation (the id for organisations and price books). Conversion
 // errors are kept: fail returns the first.
@@ -223,10 +223,11 @@ func (s *sqlRows) instant(i int) (time.Time, bool) {
 	}
 }
 
-// rawReadRows adapts rawRows.
+// rawReadRows adapts the rows of a raw connection.
 type rawReadRows struct {
-	*rawRows
-	e error
+	rs *sqlite.Rows
+	c  *rawConn
+	e  error
 }
 
 func (c *rawConn) rows(ctx context.Context, query string, args ...any) (rows, error) {
@@ -234,15 +235,23 @@ func (c *rawConn) rows(ctx context.Context, query string, args ...any) (rows, er
 	if err != nil {
 		return nil, fmt.Errorf("store: read: %w", err)
 	}
-	return &rawReadRows{rawRows: r}, nil
+	return &rawReadRows{rs: r, c: c}, nil
 }
+
+func (r *rawReadRows) next() bool { return r.rs.Next() }
+
+func (r *rawReadRows) close() { r.rs.Close() }
+
+func (r *rawReadRows) null(i int) bool { return r.rs.Null(i) }
+
+func (r *rawReadRows) bytes(i int) []byte { return r.rs.Bytes(i) }
 
 func (r *rawReadRows) err() error {
 	if r.e != nil {
 		return r.e
 	}
-	if r.rawRows.err != nil {
-		return fmt.Errorf("store: read: %w", r.rawRows.err)
+	if err := r.rs.Err(); err != nil {
+		return fmt.Errorf("store: read: %w", err)
 	}
 	return nil
 }
@@ -253,14 +262,14 @@ func (r *rawReadRows) fail(err error) {
 	}
 }
 
-func (r *rawReadRows) columns() int { return int(sqlite3.Xsqlite3_column_count(r.c.tls, r.st)) }
+func (r *rawReadRows) columns() int { return r.rs.Columns() }
 
-func (r *rawReadRows) touch(i int) { r.rawRows.bytes(i) }
+func (r *rawReadRows) touch(i int) { r.rs.Bytes(i) }
 
-func (r *rawReadRows) text(i int) string { return string(r.rawRows.bytes(i)) }
+func (r *rawReadRows) text(i int) string { return string(r.rs.Bytes(i)) }
 
 func (r *rawReadRows) enum(i int) string {
-	b := r.rawRows.bytes(i)
+	b := r.rs.Bytes(i)
 	if b == nil {
 		return ""
 	}
@@ -268,11 +277,11 @@ func (r *rawReadRows) enum(i int) string {
 }
 
 func (r *rawReadRows) same(i int, s string) bool {
-	b := r.rawRows.bytes(i)
+	b := r.rs.Bytes(i)
 	return b != nil && string(b) == s
 }
 
-func (r *rawReadRows) list(i int) []string { return internedList(r.rawRows.bytes(i), r.c.interned) }
+func (r *rawReadRows) list(i int) []string { return internedList(r.rs.Bytes(i), r.c.interned) }
 
 // interner shares the strings of small vocabularies (services, statuses,
 // workload ids) between the rows of a connection: at most maxInterned.
@@ -321,7 +330,7 @@ func internedList(b []byte, interned func([]byte) string) []string {
 }
 
 func (r *rawReadRows) date(i int) tamledger.Date {
-	b := r.rawRows.bytes(i)
+	b := r.rs.Bytes(i)
 	if b == nil {
 		return tamledger.Date{}
 	}
@@ -331,7 +340,7 @@ func (r *rawReadRows) date(i int) tamledger.Date {
 }
 
 func (r *rawReadRows) money(i int) *tamledger.Money {
-	b := r.rawRows.bytes(i)
+	b := r.rs.Bytes(i)
 	if b == nil {
 		return nil
 	}
@@ -341,18 +350,18 @@ func (r *rawReadRows) money(i int) *tamledger.Money {
 }
 
 func (r *rawReadRows) float(i int) (float64, bool) {
-	if r.rawRows.null(i) {
+	if r.rs.Null(i) {
 		return 0, false
 	}
-	return r.rawRows.float(i), true
+	return r.rs.Float(i), true
 }
 
-func (r *rawReadRows) boolean(i int) bool { return r.rawRows.int(i) != 0 }
+func (r *rawReadRows) boolean(i int) bool { return r.rs.Int(i) != 0 }
 
-func (r *rawReadRows) integer(i int) int64 { return r.rawRows.int(i) }
+func (r *rawReadRows) integer(i int) int64 { return r.rs.Int(i) }
 
 func (r *rawReadRows) instant(i int) (time.Time, bool) {
-	b := r.rawRows.bytes(i)
+	b := r.rs.Bytes(i)
 	if b == nil {
 		return time.Time{}, false
 	}

@@ -38,6 +38,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/tamledger/tamledger"
+	csqlite "github.com/tamledger/tamledger/store/internal/sqlite"
 )
 
 // Driver names returned by Store.Driver.
@@ -177,7 +178,7 @@ func (s *Store) rawReadOnly() bool {
 		return false
 	}
 	defer s.raw.put(c)
-	return sqlite3.Xsqlite3_db_readonly(c.tls, c.db, 0) == 1 // 0: the main database
+	return c.ReadOnly()
 }
 
 // trouble is what the environment did to err, as an EUNAVAILABLE error
@@ -212,12 +213,12 @@ func sqliteTrouble(d DSN, err, fallback error) error {
 	}
 	code := -1
 	var se *sqlite.Error
-	var re *sqliteError
+	var re *csqlite.Error
 	switch {
 	case errors.As(err, &se):
 		code = se.Code()
 	case errors.As(err, &re):
-		code = re.code
+		code = re.Code
 	}
 	switch code & 0xff {
 	case sqlite3.SQLITE_NOTADB:
@@ -380,12 +381,12 @@ func mapError(op string, err error, fk string) error {
 	}
 	code := -1
 	var se *sqlite.Error
-	var re *sqliteError
+	var re *csqlite.Error
 	switch {
 	case errors.As(err, &se):
 		code = se.Code()
 	case errors.As(err, &re):
-		code = re.code
+		code = re.Code
 	}
 	if code >= 0 {
 		switch {

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	sqlite3 "modernc.org/sqlite/lib"
+	csqlite "github.com/tamledger/tamledger/store/internal/sqlite"
 )
 
 // txConn is the connection of a write transaction: database/sql on
@@ -73,14 +73,14 @@ func (t *sqlTx) rollback() error {
 // rawTx is a transaction on a raw SQLite connection.
 type rawTx struct {
 	c     *rawConn
-	stmts map[stmtKey]uintptr // the Tx's upserts, finalized at its end
+	stmts map[stmtKey]csqlite.Stmt // the Tx's upserts, finalized at its end
 }
 
 func beginRaw(c *rawConn) (*rawTx, error) {
 	if err := c.exec("BEGIN IMMEDIATE"); err != nil {
 		return nil, err
 	}
-	return &rawTx{c: c, stmts: map[stmtKey]uintptr{}}, nil
+	return &rawTx{c: c, stmts: map[stmtKey]csqlite.Stmt{}}, nil
 }
 
 func (t *rawTx) rows(ctx context.Context, query string, args ...any) (rows, error) {
@@ -92,46 +92,44 @@ func (t *rawTx) exec(ctx context.Context, query string, args ...any) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	defer r.close()
-	for r.next() {
+	defer r.Close()
+	for r.Next() {
 	}
-	if r.err != nil {
-		return 0, r.err
+	if err := r.Err(); err != nil {
+		return 0, err
 	}
-	return sqlite3.Xsqlite3_changes64(t.c.tls, t.c.db), nil
+	return t.c.Changes(), nil
 }
 
 func (t *rawTx) upsert(ctx context.Context, k stmtKey, query func() string, args []any) (rows, error) {
 	st := t.stmts[k]
 	if st == 0 {
 		var err error
-		if st, err = t.c.prepare(query()); err != nil {
+		if st, err = t.c.Prepare(query()); err != nil {
 			return nil, err
 		}
 		t.stmts[k] = st
 	}
-	mem, err := t.c.bind(st, args)
+	r, err := t.c.Run(st, args...)
 	if err != nil {
-		sqlite3.Xsqlite3_reset(t.c.tls, st)
 		return nil, err
 	}
-	r := &rawRows{c: t.c, st: st, mem: mem}
 	if k.returning {
-		return &rawReadRows{rawRows: r}, nil
+		return &rawReadRows{rs: r, c: t.c}, nil
 	}
-	defer r.close()
-	for r.next() {
+	defer r.Close()
+	for r.Next() {
 	}
-	return nil, r.err
+	return nil, r.Err()
 }
 
 func (t *rawTx) end(sql string) error {
 	for _, st := range t.stmts {
-		sqlite3.Xsqlite3_finalize(t.c.tls, st)
+		t.c.Finalize(st)
 	}
 	t.stmts = nil
 	err := t.c.exec(sql)
-	if err != nil && sqlite3.Xsqlite3_get_autocommit(t.c.tls, t.c.db) == 0 {
+	if err != nil && t.c.InTx() {
 		t.c.exec("ROLLBACK") // a failed COMMIT leaves the transaction open
 	}
 	return err
@@ -140,7 +138,7 @@ func (t *rawTx) end(sql string) error {
 func (t *rawTx) commit() error { return t.end("COMMIT") }
 
 func (t *rawTx) rollback() error {
-	if sqlite3.Xsqlite3_get_autocommit(t.c.tls, t.c.db) != 0 {
+	if !t.c.InTx() {
 		t.end("SELECT 1")
 		return nil // SQLite rolled back already (after some errors it does)
 	}

@@ -239,6 +239,10 @@ func (c *Conn) empty() uintptr {
 // Changes is the number of rows the last statement changed.
 func (c *Conn) Changes() int64 { return lib.Xsqlite3_changes64(c.tls, c.db) }
 
+// ReadOnly reports whether SQLite opened the main database read-only (it
+// does when the process may not write the file).
+func (c *Conn) ReadOnly() bool { return lib.Xsqlite3_db_readonly(c.tls, c.db, 0) == 1 }
+
 // InTx reports whether a transaction is open.
 func (c *Conn) InTx() bool { return lib.Xsqlite3_get_autocommit(c.tls, c.db) == 0 }
 
