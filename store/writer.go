@@ -56,8 +56,8 @@ type writer struct {
 	err error // the first write error
 
 	rd         *rawConn                 // SQLite: the committed state, for the look-ups
-	written    map[wkey]map[string]bool // SQLite: (table, org) -> ids this Tx wrote or deleted
-	hasRows    map[wkey]bool            // (table, org) -> whether stored rows may exist
+	written    map[wkey]map[string]bool // (table, org) -> ids this Tx wrote or deleted
+	hasRows    map[wkey]bool            // (table, org) -> whether rows stored before this Tx's writes may exist
 	hasDeleted map[string]bool          // organisation -> whether deleted records may exist
 
 	buf     bytes.Buffer
@@ -281,11 +281,8 @@ func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamle
 			w.specs[n] = spec
 			w.managed = append(w.managed, managed)
 			w.write = append(w.write, write)
-			if write && w.async {
+			if write {
 				w.wrote(tb.pos, r.Org)[r.ID] = true
-			}
-			if write && ch == tamledger.Created {
-				w.hasRows[wkey{table: tb.pos, org: r.Org}] = true
 			}
 		}
 		from = to
@@ -492,47 +489,75 @@ func (w *writer) exists(ctx context.Context, c conn, query string, args ...any) 
 // read reads the live rows and tombstones of ids into w.stored; on
 // PostgreSQL the live rows are locked until the Tx ends.
 func (w *writer) read(ctx context.Context, c conn, tb *table, org string, ids []string, tx bool) error {
-	d := w.t.s.d
-	var q strings.Builder
-	args := make([]any, 0, len(ids)+1)
-	n := 0
-	in := func() {
-		q.WriteString("id IN (")
-		for j, id := range ids {
-			if j > 0 {
-				q.WriteByte(',')
-			}
-			n++
-			q.WriteString(d.placeholder(n))
-			args = append(args, id)
-		}
-		q.WriteByte(')')
-	}
-	q.WriteString("SELECT id, spec, managed FROM " + tb.name + " WHERE ")
-	if tb.scoped {
-		n++
-		q.WriteString("organization = " + d.placeholder(n) + " AND ")
-		args = append(args, org)
-	}
-	in()
-	q.WriteString(d.lockRow) // PostgreSQL: locked until the Tx ends
-	if err := w.scan(ctx, c, q.String(), args, false); err != nil {
+	if err := w.scan(ctx, c, keysQuery(w.t.s.d, tb, "spec, managed", ids), keysArgs(w.t.s.d, tb, org, ids), false); err != nil {
 		return w.t.fail(mapError("read "+tb.name, err, ""))
 	}
 	if !tx && !w.hasDeleted[org] {
 		return nil
 	}
-	q.Reset()
-	args, n = args[:0], 0
-	q.WriteString("SELECT id, spec, managed FROM deleted_records WHERE kind = " + d.placeholder(1) +
-		" AND organization = " + d.placeholder(2) + " AND ")
-	args = append(args, tb.kind, org)
-	n = 2
-	in()
-	if err := w.scan(ctx, c, q.String(), args, true); err != nil {
+	args := append([]any{tb.kind}, keysArgs(w.t.s.d, deletedTable, org, ids)...)
+	if err := w.scan(ctx, c, keysQuery(w.t.s.d, deletedTable, "spec, managed", ids), args, true); err != nil {
 		return w.t.fail(mapError("read deleted records", err, ""))
 	}
 	return nil
+}
+
+// deletedTable is deleted_records as keysQuery sees it: keyed by kind
+// ($1), organisation and id.
+var deletedTable = &table{name: "deleted_records", kind: "deleted", scoped: true}
+
+// keysQuery selects id and cols of the rows of tb with the given ids (of
+// one organisation when tb is scoped; of the kind $1 in deleted_records).
+// On PostgreSQL it probes the primary key once per id and locks the rows
+// found: written as an IN list, the planner (whose statistics do not move
+// inside a transaction) takes a table that a long import is filling for a
+// small one and scans the organisation's whole range for each statement.
+func keysQuery(d *dialect, tb *table, cols string, ids []string) string {
+	var q strings.Builder
+	n := 0
+	next := func() string { n++; return d.placeholder(n) }
+	kind := ""
+	if tb == deletedTable {
+		kind = "kind = " + next() + " AND "
+	}
+	if d == postgresDialect {
+		org := ""
+		if tb.scoped {
+			org = "organization = " + next() + " AND "
+		}
+		fmt.Fprintf(&q, "SELECT r.id, r.%s FROM unnest(%s::text[]) AS k(id) CROSS JOIN LATERAL "+
+			"(SELECT id, %s FROM %s WHERE %s%sid = k.id FOR UPDATE) AS r",
+			strings.ReplaceAll(cols, ", ", ", r."), next(), cols, tb.name, kind, org)
+		return q.String()
+	}
+	fmt.Fprintf(&q, "SELECT id, %s FROM %s WHERE %s", cols, tb.name, kind)
+	if tb.scoped {
+		q.WriteString("organization = " + next() + " AND ")
+	}
+	q.WriteString("id IN (")
+	for j := range ids {
+		if j > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString(next())
+	}
+	q.WriteByte(')')
+	return q.String()
+}
+
+// keysArgs are the arguments of keysQuery after the kind.
+func keysArgs(d *dialect, tb *table, org string, ids []string) []any {
+	var args []any
+	if tb.scoped {
+		args = append(args, org)
+	}
+	if d == postgresDialect {
+		return append(args, ids)
+	}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return args
 }
 
 func (w *writer) scan(ctx context.Context, c conn, query string, args []any, deleted bool) error {
@@ -626,8 +651,6 @@ func (w *writer) forgetDeleted(ctx context.Context) error {
 
 // deleted notes a key deleted in this Tx.
 func (w *writer) deleted(table int, org, id string) {
-	if w.async {
-		w.wrote(table, org)[id] = true
-	}
+	w.wrote(table, org)[id] = true
 	w.hasDeleted[org] = true
 }
