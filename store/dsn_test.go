@@ -87,7 +87,7 @@ func TestExistsAndRemoveSQLite(t *testing.T) {
 
 	exists(path, false)
 	if s, err := store.OpenExisting(ctx, "file:"+path); tamledger.ErrorCode(err) != tamledger.EUNAVAILABLE ||
-		tamledger.ErrorMessage(err) != "no store at "+path+": run tamledger init, import or demo" {
+		tamledger.ErrorMessage(err) != "no store at "+path+": import your files (tamledger init ORG writes a starter one) or run tamledger demo" {
 		t.Errorf("OpenExisting of a missing file: %v, %v; want EUNAVAILABLE no store at %s", s, err, path)
 	}
 	if _, err := os.Stat(path); err == nil {

@@ -167,7 +167,7 @@ func unavailable(format string, args ...any) error {
 }
 
 func noStore(d DSN) error {
-	return unavailable("no store at %s: run tamledger init, import or demo", d.place())
+	return unavailable("no store at %s: import your files (tamledger init ORG writes a starter one) or run tamledger demo", d.place())
 }
 
 // rawReadOnly reports whether SQLite opened the file read-only (it does

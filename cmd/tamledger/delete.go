@@ -44,7 +44,7 @@ still at rev N, as tamledger get showed it.`,
 				return usageError(fmt.Errorf("--org does not apply to %s: they belong to no organisation", k.Plural))
 			}
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
+			st, err := a.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -83,7 +83,7 @@ func TestEnvironmentErrors(t *testing.T) {
 	oneLine(t, "import into a missing directory", stderr, status,
 		"cannot create the store "+db+": the directory "+missing+" does not exist (create it, or give another --db)")
 	_, stderr, status = cli(t, db, "", "portfolio")
-	oneLine(t, "portfolio in a missing directory", stderr, status, "no store at "+db+": run tamledger init, import or demo")
+	oneLine(t, "portfolio in a missing directory", stderr, status, "no store at "+db+": import your files (tamledger init ORG writes a starter one) or run tamledger demo")
 
 	_, stderr, status = cli(t, dir, "", "import", sample)
 	oneLine(t, "--db a directory", stderr, status, "cannot open the store "+dir+": it is a directory (give a file path with --db)")
@@ -157,9 +157,12 @@ func TestReadersCreateNothing(t *testing.T) {
 	for _, args := range [][]string{
 		{"portfolio"}, {"scorecard", "--org", "acme"}, {"actions", "--org", "acme"},
 		{"roi", "--org", "acme", "--year", "2026"}, {"export"}, {"export", "--org", "acme"},
+		{"get", "orgs"}, {"log", "--org", "acme", "strategy-call", "--by", "tam"},
+		{"recommendation", "set", "r-1", "--org", "acme", "--status", "accepted"},
+		{"delete", "engagement", "e-1", "--org", "acme"},
 	} {
 		_, stderr, status := cli(t, dsn, "", args...)
-		oneLine(t, strings.Join(args, " "), stderr, status, "no store at "+place+": run tamledger init, import or demo")
+		oneLine(t, strings.Join(args, " "), stderr, status, "no store at "+place+": import your files (tamledger init ORG writes a starter one) or run tamledger demo")
 	}
 	for _, args := range [][]string{{"pricebook", "list"}, {"pricebook", "show", "aws-support-2026"}} {
 		if _, stderr, status := cli(t, dsn, "", args...); status != 0 {

@@ -48,7 +48,7 @@ keeps its mode.`,
 				return err
 			}
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
+			st, err := a.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -62,7 +62,7 @@ overwrite.`,
 					return usageError(fmt.Errorf("--date: %v", err))
 				}
 			}
-			st, err := a.openStore(ctx)
+			st, err := a.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

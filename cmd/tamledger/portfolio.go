@@ -61,7 +61,7 @@ low), and names them on standard error.`,
 				fixed = &d
 			}
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
+			st, err := a.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

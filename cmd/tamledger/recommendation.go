@@ -94,7 +94,7 @@ the change if someone changed the recommendation since you read it at rev N.`,
 			}
 
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
+			st, err := a.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -61,7 +61,7 @@ amounts rest on estimates; and which recommendations were left out and why.
 				return usageError(fmt.Errorf("--reference-rate: %v is out of range (want a fraction such as 0.15)", reference))
 			}
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
+			st, err := a.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -26,27 +26,15 @@ const (
 // app is what every command shares: the global flags, the streams and the
 // logger. Commands are registered by the files that define them.
 type app struct {
-	db      string // --db DSN
-	output  string // -o
-	creates bool   // the command creates the store when it is missing
-	in      io.Reader
-	out     io.Writer
-	errOut  io.Writer
-	log     *slog.Logger
+	db     string // --db DSN
+	output string // -o
+	in     io.Reader
+	out    io.Writer
+	errOut io.Writer
+	log    *slog.Logger
 }
 
 var commands []func(*app) *cobra.Command
-
-// creators are the commands that create the store when it is missing; every
-// other command reads a store that exists, or fails saying there is none
-// (issue 9: a typo in --db must not leave an empty store behind).
-var creators = map[string]bool{
-	"tamledger import":             true,
-	"tamledger log":                true,
-	"tamledger recommendation set": true,
-	"tamledger demo":               true,
-	"tamledger init":               true,
-}
 
 // register adds a command to the root; each command file calls it from init.
 func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
@@ -89,9 +77,6 @@ unless --db or TAMLEDGER_DB names another file or a postgres:// DSN.`,
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(c *cobra.Command, args []string) {
-			a.creates = creators[c.CommandPath()]
-		},
 	}
 	root.SetVersionTemplate("tamledger {{.Version}}\n")
 	root.SetIn(a.in)
@@ -156,13 +141,10 @@ func isUsage(err error) bool {
 		strings.HasPrefix(m, "requires ") || strings.HasPrefix(m, "invalid argument")
 }
 
-// openStore opens the store named by --db: for the commands that create
-// it (creators), creating it when it is missing; for the others, as
-// openExistingStore.
+// openStore opens the store named by --db, creating it when it is missing:
+// for import and demo only. Every other command works on a store that
+// exists (openExistingStore), so that a typo in --db leaves nothing behind.
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
-	if !a.creates {
-		return a.openExistingStore(ctx)
-	}
 	s, err := store.Open(ctx, a.db)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", a.dbRedacted(), err)
@@ -170,8 +152,8 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	return s, nil
 }
 
-// openExistingStore opens the store named by --db for reading, creating
-// nothing: a missing store is EUNAVAILABLE (exit status 3).
+// openExistingStore opens the store named by --db, creating nothing: a
+// missing store is EUNAVAILABLE (exit status 3).
 func (a *app) openExistingStore(ctx context.Context) (*store.Store, error) {
 	s, err := store.OpenExisting(ctx, a.db)
 	if err != nil {
