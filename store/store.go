@@ -61,8 +61,9 @@ const (
 
 // Store is a tamledger database. It is safe for concurrent use.
 type Store struct {
-	db *sql.DB
-	d  *dialect
+	db  *sql.DB
+	d   *dialect
+	dsn DSN // what Open was given, for messages
 
 	// wmu serialises this process's write transactions on SQLite (a
 	// channel so that Begin can give up when its context ends). SQLite has
@@ -132,6 +133,7 @@ func open(ctx context.Context, dsn string, create bool) (*Store, error) {
 		db.SetMaxIdleConns(8)
 		s = &Store{db: db, d: sqliteDialect, wmu: make(chan struct{}, 1), raw: newRawPool(d.rawName())}
 	}
+	s.dsn = d
 	if s.raw != nil && s.rawSchemaCurrent() {
 		// The common case on SQLite: one connection, which the next read
 		// reuses; database/sql connects when something writes. SQLite

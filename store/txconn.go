@@ -151,7 +151,13 @@ func (s *Store) writeConn() (*rawConn, error) {
 	if s.wc == nil {
 		c, err := openRaw(s.raw.name, s.raw.uri, false)
 		if err != nil {
-			return nil, fmt.Errorf("store: open SQLite for writing: %w", err)
+			return nil, sqliteTrouble(s.dsn, err, fmt.Errorf("store: open SQLite for writing: %w", err))
+		}
+		// SQLite opens a file this process may not write read-only, and
+		// says so only at the first write: say it before the first.
+		if c.ReadOnly() {
+			c.close()
+			return nil, unavailable("cannot write the store %s: permission denied (check the file's permissions)", s.dsn.Path)
 		}
 		s.wc = c
 	}
