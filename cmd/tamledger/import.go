@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -80,20 +82,18 @@ deleted records back).`,
 			}
 			defer st.Close()
 			var progress func(int)
+			var bar *progressLine
 			if !quiet && isTerminal(a.errOut) && isTerminal(a.out) {
-				progress = func(n int) {
-					if n%50000 < 500 {
-						fmt.Fprintf(a.errOut, "\r%d documents…", n)
-					}
-				}
+				bar = newProgressLine(a.errOut, time.Now)
+				progress = bar.update
 			}
 			limit := maxBytes
 			if limit == 0 {
 				limit = -1 // no limit
 			}
 			sum, err := ledger.Import(cmd.Context(), st, sources, ledger.Options{MaxBytes: limit, DryRun: dryRun, Progress: progress, Force: force})
-			if progress != nil {
-				fmt.Fprint(a.errOut, "\r\033[K")
+			if bar != nil {
+				bar.clear()
 			}
 			var el document.ErrorList
 			if errors.As(err, &el) {
@@ -182,6 +182,47 @@ func printSummary(w io.Writer, s *ledger.Summary, dryRun bool) {
 	if dryRun {
 		fmt.Fprintln(w, "dry run: nothing was written")
 	}
+}
+
+// progressLine shows a long import on a terminal: the documents read so far
+// and their rate, rewritten in place at most five times a second.
+type progressLine struct {
+	w           io.Writer
+	now         func() time.Time
+	start, last time.Time
+	shown       bool
+}
+
+func newProgressLine(w io.Writer, now func() time.Time) *progressLine {
+	t := now()
+	return &progressLine{w: w, now: now, start: t, last: t}
+}
+
+// update is called with the number of documents read so far.
+func (p *progressLine) update(docs int) {
+	t := p.now()
+	if t.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last, p.shown = t, true
+	rate := float64(docs) / t.Sub(p.start).Seconds()
+	fmt.Fprintf(p.w, "\r\033[Kimporting: %s documents, %s/s…", thousands(int64(docs)), thousands(int64(rate)))
+}
+
+// clear erases the line, if one was shown.
+func (p *progressLine) clear() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// thousands is n with thousands separators: 1,234,567.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // isTerminal reports whether w is a character device (a terminal).

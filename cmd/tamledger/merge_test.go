@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tamledger/tamledger/internal/testdb"
 )
@@ -159,5 +160,39 @@ func TestOutputFormatsOfWriters(t *testing.T) {
 	_, errOut, code := cli(t, dsn, "", "import", write(t, "empty.yaml", "# nothing yet\n"))
 	if code != 2 || !strings.Contains(errOut, "empty.yaml: no documents") {
 		t.Errorf("empty file: exit %d\n%s", code, errOut)
+	}
+}
+
+// A long import on a terminal shows how far it got, at most five times a
+// second, and erases the line at the end; off a terminal it shows nothing.
+func TestImportProgress(t *testing.T) {
+	var b strings.Builder
+	clock := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	p := newProgressLine(&b, func() time.Time { return clock })
+	for _, step := range []struct {
+		after time.Duration
+		docs  int
+	}{{100 * time.Millisecond, 500}, {250 * time.Millisecond, 1000}, {150 * time.Millisecond, 1500}, {1 * time.Second, 1234567}} {
+		clock = clock.Add(step.after)
+		p.update(step.docs)
+	}
+	p.clear()
+	want := "\r\x1b[Kimporting: 1,000 documents, 2,857/s…" + "\r\x1b[Kimporting: 1,234,567 documents, 823,044/s…" + "\r\x1b[K"
+	if b.String() != want {
+		t.Errorf("progress\n%q\nwant\n%q", b.String(), want)
+	}
+	// A fast import shows nothing, and erases nothing.
+	b.Reset()
+	p = newProgressLine(&b, func() time.Time { return clock })
+	p.update(500)
+	p.clear()
+	if b.String() != "" {
+		t.Errorf("a fast import printed %q", b.String())
+	}
+	// Off a terminal (the tests' buffers), nothing but the summary.
+	dsn := testdb.DSN(t)
+	out, errOut, code := cli(t, dsn, "", "import", write(t, "acme.yaml", mergeOrg))
+	if code != 0 || errOut != "" || strings.Contains(out, "\r") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
