@@ -116,6 +116,24 @@ func TestReimportKeepsEditsFromTheCLI(t *testing.T) {
 	if r.Title != "Graviton 4" || r.Status != "implemented" || r.ImplementedOn.String() != "2026-03-15" {
 		t.Fatalf("after a file edit: %+v", r)
 	}
+
+	// New records beside stored ones: created, the stored ones untouched.
+	more := changed + `---
+apiVersion: tamledger/v1
+kind: Recommendation
+metadata: {id: r-19, organization: acme}
+spec: {raisedOn: 2026-03-01, origin: specialist, title: Aurora I/O-Optimized, status: accepted}
+`
+	sum = mustImport(t, st, "recs.yaml", more)
+	if c := sum.Kinds[tamledger.KindRecommendation]; c.Created != 1 || c.Unchanged != 2 || c.Updated != 0 {
+		t.Errorf("counts with a new record %+v, want 1 created, 2 unchanged", c)
+	}
+	if r := rec(t, st, "r-19"); r == nil || r.Title != "Aurora I/O-Optimized" {
+		t.Errorf("r-19: %+v", r)
+	}
+	if r := rec(t, st, "r-17"); r.Status != "implemented" {
+		t.Errorf("r-17 after adding r-19: %+v", r)
+	}
 }
 
 func TestImportConflictNamesFileRecordAndFields(t *testing.T) {

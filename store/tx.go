@@ -107,6 +107,14 @@ func (s *Store) BeginAs(ctx context.Context, w Write) (*Tx, error) {
 			unlock()
 			return nil, mapError("begin", err, "")
 		}
+		// The writer's look-ups of stored keys are planned with their
+		// values: a generic plan, made once for any organisation, may scan
+		// an organisation's whole range per key.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			tx.Rollback()
+			unlock()
+			return nil, mapError("begin", err, "")
+		}
 		c = &sqlTx{tx: tx, stmts: map[stmtKey]*sql.Stmt{}}
 	}
 	return &Tx{

@@ -60,13 +60,14 @@ type writer struct {
 	hasRows    map[wkey]bool            // (table, org) -> whether rows stored before this Tx's writes may exist
 	hasDeleted map[string]bool          // organisation -> whether deleted records may exist
 
-	buf     bytes.Buffer
-	enc     *json.Encoder
-	specs   []string // per position in the part being written
-	managed []string
-	write   []bool
-	stored  map[string]storedRow // id -> stored row, for the part's organisation
-	revived []wkey               // deleted records created again
+	buf      bytes.Buffer
+	enc      *json.Encoder
+	specs    []string // per position in the part being written
+	managed  []string
+	write    []bool
+	stored   map[string]storedRow // id -> stored row, for the part's organisation
+	inserted map[string]bool      // PostgreSQL: ids the look-up inserted, for the part's organisation
+	revived  []wkey               // deleted records created again
 }
 
 // storedRow is what the store holds for a key: a live record, or the
@@ -83,7 +84,7 @@ func (t *Tx) startWriter() *writer {
 	w := &writer{
 		t: t, async: t.s.d == sqliteDialect,
 		written: map[wkey]map[string]bool{}, hasRows: map[wkey]bool{}, hasDeleted: map[string]bool{},
-		stored: map[string]storedRow{},
+		stored: map[string]storedRow{}, inserted: map[string]bool{},
 	}
 	w.enc = json.NewEncoder(&w.buf)
 	if w.async {
@@ -258,12 +259,19 @@ func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamle
 		for to < len(part) && recs[part[to]].Org == org {
 			to++
 		}
-		if err := w.lookup(ctx, tb, org, recs, part[from:to]); err != nil {
+		if err := w.lookup(ctx, wr, tb, org, recs, part[from:to], from, created); err != nil {
 			return nil, err
 		}
 		for n := from; n < to; n++ {
 			i := part[n]
 			r := &recs[i]
+			if w.inserted[r.ID] { // PostgreSQL: created by the look-up itself
+				changes[i] = tamledger.Created
+				w.managed = append(w.managed, created)
+				w.write = append(w.write, false)
+				w.wrote(tb.pos, r.Org)[r.ID] = true
+				continue
+			}
 			st := w.stored[r.ID]
 			ch, spec, managed, write, c, err := w.decide(wr, tb, r, w.specs[n], st, created)
 			if err != nil {
@@ -414,9 +422,10 @@ func (w *writer) corrupt(tb *table, r *tamledger.Record, err error) error {
 
 // lookup fills w.stored with what is stored for the keys of part (all of
 // organisation org): live rows, and the tombstones of deleted ones.
-func (w *writer) lookup(ctx context.Context, tb *table, org string, recs []tamledger.Record, part []int32) error {
+func (w *writer) lookup(ctx context.Context, wr Write, tb *table, org string, recs []tamledger.Record, part []int32, at int, created string) error {
 	clear(w.stored)
-	var mine, theirs []string // keys this Tx wrote (SQLite), others
+	clear(w.inserted)
+	var mine, theirs []string // keys this Tx wrote, others
 	wrote := w.written[wkey{table: tb.pos, org: org}]
 	for _, i := range part {
 		id := recs[i].ID
@@ -445,7 +454,74 @@ func (w *writer) lookup(ctx context.Context, tb *table, org string, recs []tamle
 	if err != nil || !has {
 		return err
 	}
-	return w.read(ctx, rd, tb, org, theirs, false)
+	if w.async {
+		return w.read(ctx, rd, tb, org, theirs, false)
+	}
+	// PostgreSQL: insert the keys that are neither stored nor deleted as
+	// they are (what decide would do), and look up only those that are.
+	// An import of new records into an organisation that has some then
+	// reads nothing, and the look-ups stay off the planner's mercy.
+	if w.hasDeleted[org] {
+		if err := w.readDeleted(ctx, rd, tb, org, theirs); err != nil {
+			return err
+		}
+	}
+	if err := w.insertNew(ctx, wr, tb, org, recs, part, at, created); err != nil {
+		return err
+	}
+	var rest []string
+	for _, id := range theirs {
+		if _, deleted := w.stored[id]; !deleted && !w.inserted[id] {
+			rest = append(rest, id)
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	return w.read(ctx, rd, tb, org, rest, false)
+}
+
+// insertNew inserts, as created by wr, the records of part (at: their
+// position in w.specs) that this Tx has not written, whose keys have no
+// tombstone in w.stored, unless a row with the key exists; it notes those
+// it inserted in w.inserted.
+func (w *writer) insertNew(ctx context.Context, wr Write, tb *table, org string, recs []tamledger.Record, part []int32, at int, created string) error {
+	wrote := w.written[wkey{table: tb.pos, org: org}]
+	var args []any
+	rows := 0
+	for n, i := range part {
+		r := &recs[i]
+		if _, deleted := w.stored[r.ID]; deleted || wrote[r.ID] {
+			continue
+		}
+		if tb.scoped {
+			args = append(args, r.Org)
+		}
+		args = append(args, r.ID)
+		args = tb.args(w.t.s.d, r.Value, args)
+		args = append(args, w.specs[at+n], nullText(created))
+		rows++
+	}
+	if rows == 0 {
+		return nil
+	}
+	rs, err := w.t.upsert(ctx, stmtKey{table: tb.pos, rows: rows, on: skip, returning: true}, args)
+	if err != nil {
+		return w.t.fail(mapError("write "+tb.name, err, w.t.fkMessage(tb.pos)))
+	}
+	defer rs.close()
+	k := 0
+	if tb.scoped {
+		k = 1
+	}
+	for rs.next() {
+		w.inserted[rs.text(k)] = true
+	}
+	if err := rs.err(); err != nil {
+		return w.t.fail(mapError("write "+tb.name, err, w.t.fkMessage(tb.pos)))
+	}
+	w.t.wrote = true
+	return nil
 }
 
 // mayHold reports whether the store may hold rows of org in tb, live or
@@ -495,6 +571,11 @@ func (w *writer) read(ctx context.Context, c conn, tb *table, org string, ids []
 	if !tx && !w.hasDeleted[org] {
 		return nil
 	}
+	return w.readDeleted(ctx, c, tb, org, ids)
+}
+
+// readDeleted reads the tombstones of ids into w.stored.
+func (w *writer) readDeleted(ctx context.Context, c conn, tb *table, org string, ids []string) error {
 	args := append([]any{tb.kind}, keysArgs(w.t.s.d, deletedTable, org, ids)...)
 	if err := w.scan(ctx, c, keysQuery(w.t.s.d, deletedTable, "spec, managed", ids), args, true); err != nil {
 		return w.t.fail(mapError("read deleted records", err, ""))
