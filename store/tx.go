@@ -107,14 +107,6 @@ func (s *Store) BeginAs(ctx context.Context, w Write) (*Tx, error) {
 			unlock()
 			return nil, mapError("begin", err, "")
 		}
-		// The writer's look-ups of stored keys are planned with their
-		// values: a generic plan, made once for any organisation, may scan
-		// an organisation's whole range per key.
-		if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
-			tx.Rollback()
-			unlock()
-			return nil, mapError("begin", err, "")
-		}
 		c = &sqlTx{tx: tx, stmts: map[stmtKey]*sql.Stmt{}}
 	}
 	return &Tx{
@@ -327,7 +319,11 @@ func (t *Tx) checkOrgs(ctx context.Context, recs []tamledger.Record, byTable *[n
 
 func (t *Tx) queryOrgs(ctx context.Context, query string, args []any, need map[string]int32) error {
 	var c conn = t.c
-	if t.s.d == sqliteDialect { // the committed state, without waiting for the writer
+	if t.s.d != sqliteDialect {
+		if err := t.sync(); err != nil { // the connection is free once the writer is
+			return err
+		}
+	} else { // the committed state, without waiting for the writer
 		rd, err := t.startWriter().reader(ctx)
 		if err != nil {
 			return err

@@ -17,16 +17,20 @@ import (
 // ownership (tamledger.Apply, tamledger.Take) and then writes the records
 // that change: a plain insert of those created, an upsert of the others.
 //
-// On PostgreSQL the stored rows are read in the Tx itself, locked (FOR
-// UPDATE) until it ends, and statements run at once. On SQLite the Tx holds
-// the database's write lock, so the committed state cannot change under it:
-// the stored rows are read on a second connection, and the statements are
-// queued to a goroutine that runs them on the Tx's connection while the
-// caller goes on (parsing the next documents), which uses both cores of a
-// small machine. Anything else that needs the Tx's connection (Get, Delete,
-// Commit) first waits for the queue to drain; a write error is returned by
-// the next call on the Tx. A key this Tx wrote before is read on the Tx's
-// connection after the queue drains.
+// The statements are queued to a goroutine that runs them on the Tx's
+// connection while the caller goes on (parsing the next documents, encoding
+// the next statement), which uses both cores of a small machine. Anything
+// else that needs the Tx's connection (Get, Delete, Commit) first waits for
+// the queue to drain; a write error is returned by the next call on the Tx.
+//
+// On SQLite the Tx holds the database's write lock, so the committed state
+// cannot change under it: the stored rows of keys this Tx has not written
+// are read on a second connection, without waiting for the queue. On
+// PostgreSQL they are read in the Tx itself once the queue has drained,
+// locked (FOR UPDATE) until it ends, and new keys are inserted directly
+// (ON CONFLICT DO NOTHING) so that only the keys that exist are read. A key
+// this Tx wrote before is read on the Tx's connection after the queue
+// drains.
 
 const queueDepth = 4 // statements queued ahead of the writer
 
@@ -46,11 +50,12 @@ type job struct {
 }
 
 type writer struct {
-	t     *Tx
-	async bool // SQLite: statements run on the goroutine
-	queue chan *job
-	free  chan *job
-	done  chan struct{}
+	t      *Tx
+	async  bool // statements run on the goroutine
+	sqlite bool // the look-ups read the committed state on a second connection
+	queue  chan *job
+	free   chan *job
+	done   chan struct{}
 
 	mu  sync.Mutex
 	err error // the first write error
@@ -82,7 +87,7 @@ func (t *Tx) startWriter() *writer {
 		return t.w
 	}
 	w := &writer{
-		t: t, async: t.s.d == sqliteDialect,
+		t: t, async: true, sqlite: t.s.d == sqliteDialect,
 		written: map[wkey]map[string]bool{}, hasRows: map[wkey]bool{}, hasDeleted: map[string]bool{},
 		stored: map[string]storedRow{}, inserted: map[string]bool{},
 	}
@@ -171,9 +176,13 @@ func (w *writer) stop() error {
 // reader is the connection that reads the stored state for a look-up of
 // keys this Tx has not written: on SQLite a second connection in a read
 // transaction begun after the Tx took the write lock; on PostgreSQL the
-// Tx's own.
+// Tx's own, once the queued statements have run (one statement at a time
+// on a connection).
 func (w *writer) reader(ctx context.Context) (conn, error) {
-	if !w.async {
+	if !w.sqlite {
+		if err := w.flush(); err != nil {
+			return nil, err
+		}
 		return w.t.c, nil
 	}
 	if w.rd == nil {
@@ -454,7 +463,7 @@ func (w *writer) lookup(ctx context.Context, wr Write, tb *table, org string, re
 	if err != nil || !has {
 		return err
 	}
-	if w.async {
+	if w.sqlite {
 		return w.read(ctx, rd, tb, org, theirs, false)
 	}
 	// PostgreSQL: insert the keys that are neither stored nor deleted as
