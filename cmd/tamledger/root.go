@@ -185,19 +185,6 @@ func (a *app) ledger(ctx context.Context, org string) (*tamledger.Ledger, error)
 	return l, err
 }
 
-// organization reads an organisation inside tx; an unknown id is a usage
-// error.
-func organization(ctx context.Context, tx *store.Tx, id string) (*tamledger.Organization, error) {
-	rec, ok, err := tx.Get(ctx, tamledger.KindOrganization, "", id)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", id))
-	}
-	return rec.Value.(*tamledger.Organization), nil
-}
-
 // outputFormat checks -o against the formats a command supports.
 func (a *app) outputFormat(allowed ...string) (string, error) {
 	for _, f := range allowed {
