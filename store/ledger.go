@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"runtime"
 
@@ -315,38 +314,21 @@ func scanAll(ctx context.Context, c conn, query string, args []any) (int, error)
 }
 
 // readConns returns n connections in one snapshot of the database, and
-// the function that releases them: every read of the store goes through it.
-// On SQLite they are raw connections (rawSnapshot); on PostgreSQL one read
-// is a REPEATABLE READ transaction on the connection Open made (a pgx
-// connection of its own would cost a connect), several are pgx connections
-// in one exported snapshot (pgSnapshot).
+// the function that releases them: every read of the store goes through it
+// (backend.read).
 func (s *Store) readConns(ctx context.Context, n int) ([]conn, func(), error) {
-	switch {
-	case s.raw != nil:
-		return s.rawSnapshot(ctx, n)
-	case n > 1:
-		return s.pgSnapshot(ctx, n)
-	}
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
-	if err != nil {
-		return nil, nil, mapError("begin read", err, "")
-	}
-	// Reads are ordered by primary key: walk the key's index rather than
-	// sort a range (the planner's choice for wide ranges), so that rows
-	// stream from the first.
-	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_sort = off"); err != nil {
-		tx.Rollback()
-		return nil, nil, mapError("begin read", err, "")
-	}
-	return []conn{sqlConn{tx}}, func() { tx.Rollback() }, nil
+	return s.b.read(ctx, n)
 }
 
-// rawSnapshot is snapshot on raw SQLite connections.
-func (s *Store) rawSnapshot(ctx context.Context, n int) (conns []conn, release func(), err error) {
+// snapshot returns n raw connections in read transactions that all see one
+// committed state: every write transaction bumps store_generation as it
+// commits; the readers read it and start again in the rare case that a
+// commit fell between them.
+func (b *sqliteBackend) snapshot(ctx context.Context, n int) (conns []conn, release func(), err error) {
 	raws := make([]*rawConn, 0, n)
 	release = func() {
 		for _, c := range raws {
-			s.raw.put(c)
+			b.raw.put(c)
 		}
 	}
 	defer func() {
@@ -354,12 +336,12 @@ func (s *Store) rawSnapshot(ctx context.Context, n int) (conns []conn, release f
 		// connections back here (put ends their read transactions).
 		if err != nil {
 			for _, c := range raws {
-				s.raw.put(c)
+				b.raw.put(c)
 			}
 		}
 	}()
 	for len(raws) < n {
-		c, err := s.raw.get()
+		c, err := b.raw.get()
 		if err != nil {
 			return nil, nil, fmt.Errorf("store: open SQLite for reading: %w", err)
 		}

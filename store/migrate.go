@@ -100,20 +100,20 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 	return tx.Commit()
 }
 
-// rawSchemaCurrent reports whether a SQLite store's schema is current,
+// schemaCurrent reports whether a SQLite store's schema is current,
 // on a raw read connection that it leaves in the pool for the reads that
 // follow. Any failure (no file yet, no schema_migrations table) says no:
 // Open then connects through database/sql, which creates and migrates.
-func (s *Store) rawSchemaCurrent() bool {
-	versions, err := Migrations(s.d.name)
+func (b *sqliteBackend) schemaCurrent() bool {
+	versions, err := Migrations(SQLite)
 	if err != nil {
 		return false
 	}
-	c, err := s.raw.get()
+	c, err := b.raw.get()
 	if err != nil {
 		return false
 	}
-	defer s.raw.put(c)
+	defer b.raw.put(c)
 	applied, err := appliedMigrations(context.Background(), c)
 	return err == nil && current(applied, versions)
 }

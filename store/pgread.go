@@ -116,13 +116,13 @@ func (p *pgPool) close() {
 	}
 }
 
-// pgSnapshot begins a read-only REPEATABLE READ transaction on each of n
+// snapshot begins a read-only REPEATABLE READ transaction on each of n
 // pgx connections, all in one exported snapshot.
-func (s *Store) pgSnapshot(ctx context.Context, n int) (conns []conn, release func(), err error) {
+func (b *postgresBackend) snapshot(ctx context.Context, n int) (conns []conn, release func(), err error) {
 	pcs := make([]*pgConn, 0, n)
 	free := func() {
 		for _, c := range pcs {
-			s.pg.put(c)
+			b.pg.put(c)
 		}
 	}
 	defer func() {
@@ -131,7 +131,7 @@ func (s *Store) pgSnapshot(ctx context.Context, n int) (conns []conn, release fu
 		}
 	}()
 	for len(pcs) < n {
-		c, err := s.pg.get(ctx)
+		c, err := b.pg.get(ctx)
 		if err != nil {
 			return nil, nil, mapError("connect for reading", err, "")
 		}

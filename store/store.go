@@ -61,19 +61,10 @@ const (
 
 // Store is a tamledger database. It is safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	d   *dialect
-	dsn DSN // what Open was given, for messages
-
-	// wmu serialises this process's write transactions on SQLite (a
-	// channel so that Begin can give up when its context ends). SQLite has
-	// one writer at a time; waiting here instead of in SQLite's busy
-	// handler is fair and does not poll. Nil for PostgreSQL.
-	wmu chan struct{}
-
-	raw *rawPool // SQLite: raw connections for bulk reads
-	wc  *rawConn // SQLite: the raw write connection, used under wmu
-	pg  *pgPool  // PostgreSQL: pgx connections for bulk reads
+	db  *sql.DB  // database/sql: creating and migrating; PostgreSQL's writes
+	d   *dialect // the SQL that differs
+	b   backend  // what each database does its own way (backend.go)
+	dsn DSN      // what Open was given, for messages
 }
 
 // Open opens the store named by dsn and brings its schema up to date,
@@ -116,7 +107,7 @@ func open(ctx context.Context, dsn string, create bool) (*Store, error) {
 		}
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		s = &Store{db: db, d: postgresDialect, pg: pg}
+		s = &Store{db: db, d: postgresDialect, b: &postgresBackend{dsn: d, db: db, pg: pg}}
 	} else {
 		if !create {
 			// The file system answers before SQLite, which would
@@ -131,15 +122,15 @@ func open(ctx context.Context, dsn string, create bool) (*Store, error) {
 		}
 		// Idle connections keep their page caches warm.
 		db.SetMaxIdleConns(8)
-		s = &Store{db: db, d: sqliteDialect, wmu: make(chan struct{}, 1), raw: newRawPool(d.rawName())}
+		s = &Store{db: db, d: sqliteDialect, b: newSQLiteBackend(d)}
 	}
 	s.dsn = d
-	if s.raw != nil && s.rawSchemaCurrent() {
+	if sb, ok := s.b.(*sqliteBackend); ok && sb.schemaCurrent() {
 		// The common case on SQLite: one connection, which the next read
 		// reuses; database/sql connects when something writes. SQLite
 		// opens a file this process may not write read-only, and says
 		// so only at the first write: say it now.
-		if create && s.rawReadOnly() {
+		if create && sb.readOnly() {
 			s.Close()
 			return nil, unavailable("cannot write the store %s: permission denied (check the file's permissions)", d.Path)
 		}
@@ -147,9 +138,9 @@ func open(ctx context.Context, dsn string, create bool) (*Store, error) {
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.Close()
-		return nil, s.trouble(d, err, fmt.Errorf("store: connect to %s: %w", s.d.title, err))
+		return nil, s.b.trouble(err, fmt.Errorf("store: connect to %s: %w", s.d.title, err))
 	}
-	if !create && s.pg != nil {
+	if _, ok := s.b.(*postgresBackend); ok && !create {
 		if _, ok, err := pgStore(ctx, s.db); err != nil || !ok {
 			s.Close()
 			return nil, cmp.Or(err, noStore(d))
@@ -157,7 +148,7 @@ func open(ctx context.Context, dsn string, create bool) (*Store, error) {
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
-		return nil, s.trouble(d, err, err)
+		return nil, s.b.trouble(err, err)
 	}
 	return s, nil
 }
@@ -172,24 +163,15 @@ func noStore(d DSN) error {
 	return unavailable("no store at %s: import your files (tamledger init ORG writes a starter one) or run tamledger demo", d.place())
 }
 
-// rawReadOnly reports whether SQLite opened the file read-only (it does
-// when the process may not write it).
-func (s *Store) rawReadOnly() bool {
-	c, err := s.raw.get()
+// readOnly reports whether SQLite opened the file read-only (it does when
+// the process may not write it).
+func (b *sqliteBackend) readOnly() bool {
+	c, err := b.raw.get()
 	if err != nil {
 		return false
 	}
-	defer s.raw.put(c)
+	defer b.raw.put(c)
 	return c.ReadOnly()
-}
-
-// trouble is what the environment did to err, as an EUNAVAILABLE error
-// that says what to do, or otherwise fallback.
-func (s *Store) trouble(d DSN, err, fallback error) error {
-	if s.pg != nil {
-		return pgTrouble(d, &s.pg.cfg.Config, err, fallback)
-	}
-	return sqliteTrouble(d, err, fallback)
 }
 
 // sqliteTrouble explains a SQLite error by the file system: a missing
@@ -340,23 +322,7 @@ func sqliteDSN(dsn string) string {
 // Close closes the database. On SQLite the last connection to close
 // checkpoints the write-ahead log into the database file.
 func (s *Store) Close() error {
-	if s.raw != nil {
-		s.raw.close()
-	}
-	if s.pg != nil {
-		s.pg.close()
-	}
-	if s.wmu != nil {
-		select {
-		case s.wmu <- struct{}{}: // no write transaction is open
-			if s.wc != nil {
-				s.wc.close()
-				s.wc = nil
-			}
-			<-s.wmu
-		default:
-		}
-	}
+	s.b.close()
 	return s.db.Close()
 }
 

@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tamledger/tamledger"
@@ -78,36 +76,9 @@ func (s *Store) BeginAs(ctx context.Context, w Write) (*Tx, error) {
 	if w.Manager == "" {
 		return nil, fmt.Errorf("store: a write needs a manager")
 	}
-	unlock := func() {}
-	if s.wmu != nil {
-		select {
-		case s.wmu <- struct{}{}:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		var once sync.Once
-		unlock = func() { once.Do(func() { <-s.wmu }) }
-	}
-	var c txConn
-	if s.wmu != nil {
-		wc, err := s.writeConn()
-		if err != nil {
-			unlock()
-			return nil, err
-		}
-		rt, err := beginRaw(wc)
-		if err != nil {
-			unlock()
-			return nil, mapError("begin", err, "")
-		}
-		c = rt
-	} else {
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			unlock()
-			return nil, mapError("begin", err, "")
-		}
-		c = &sqlTx{tx: tx, stmts: map[stmtKey]*sql.Stmt{}}
+	c, unlock, err := s.b.begin(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return &Tx{
 		s: s, c: c, now: s.d.now(time.Now()), unlock: unlock,
@@ -136,8 +107,8 @@ func (t *Tx) Commit() error {
 		t.c.rollback()
 		return err
 	}
-	if t.s.d == sqliteDialect && t.wrote { // for readers on several connections: see snapshot
-		if _, err := t.c.exec(context.Background(), "UPDATE store_generation SET n = n + 1"); err != nil {
+	if t.wrote {
+		if err := t.s.b.committing(context.Background(), t.c); err != nil {
 			t.c.rollback()
 			return mapError("commit", err, "")
 		}
@@ -318,17 +289,11 @@ func (t *Tx) checkOrgs(ctx context.Context, recs []tamledger.Record, byTable *[n
 }
 
 func (t *Tx) queryOrgs(ctx context.Context, query string, args []any, need map[string]int32) error {
-	var c conn = t.c
-	if t.s.d != sqliteDialect {
-		if err := t.sync(); err != nil { // the connection is free once the writer is
-			return err
-		}
-	} else { // the committed state, without waiting for the writer
-		rd, err := t.startWriter().reader(ctx)
-		if err != nil {
-			return err
-		}
-		c = rd
+	// The committed state where the backend has it apart, without waiting
+	// for the writer; else the Tx's connection, free once the writer is.
+	c, err := t.startWriter().reader(ctx)
+	if err != nil {
+		return err
 	}
 	rs, err := c.rows(ctx, query, args...)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	csqlite "github.com/tamledger/tamledger/store/internal/sqlite"
 )
@@ -143,23 +142,4 @@ func (t *rawTx) rollback() error {
 		return nil // SQLite rolled back already (after some errors it does)
 	}
 	return t.end("ROLLBACK")
-}
-
-// writeConn is the store's raw write connection, opened on first use. The
-// caller holds s.wmu.
-func (s *Store) writeConn() (*rawConn, error) {
-	if s.wc == nil {
-		c, err := openRaw(s.raw.name, s.raw.uri, false)
-		if err != nil {
-			return nil, sqliteTrouble(s.dsn, err, fmt.Errorf("store: open SQLite for writing: %w", err))
-		}
-		// SQLite opens a file this process may not write read-only, and
-		// says so only at the first write: say it before the first.
-		if c.ReadOnly() {
-			c.close()
-			return nil, unavailable("cannot write the store %s: permission denied (check the file's permissions)", s.dsn.Path)
-		}
-		s.wc = c
-	}
-	return s.wc, nil
 }

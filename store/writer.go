@@ -50,17 +50,18 @@ type job struct {
 }
 
 type writer struct {
-	t      *Tx
-	async  bool // statements run on the goroutine
-	sqlite bool // the look-ups read the committed state on a second connection
-	queue  chan *job
-	free   chan *job
-	done   chan struct{}
+	t     *Tx
+	async bool // statements run on the goroutine
+	queue chan *job
+	free  chan *job
+	done  chan struct{}
 
 	mu  sync.Mutex
 	err error // the first write error
 
-	rd         *rawConn                 // SQLite: the committed state, for the look-ups
+	rd         conn // the committed state, for the look-ups (backend.committed)
+	rdRelease  func()
+	rdApart    bool                     // rd is not the Tx's connection
 	written    map[wkey]map[string]bool // (table, org) -> ids this Tx wrote or deleted
 	hasRows    map[wkey]bool            // (table, org) -> whether rows stored before this Tx's writes may exist
 	hasDeleted map[string]bool          // organisation -> whether deleted records may exist
@@ -87,7 +88,7 @@ func (t *Tx) startWriter() *writer {
 		return t.w
 	}
 	w := &writer{
-		t: t, async: true, sqlite: t.s.d == sqliteDialect,
+		t: t, async: true,
 		written: map[wkey]map[string]bool{}, hasRows: map[wkey]bool{}, hasDeleted: map[string]bool{},
 		stored: map[string]storedRow{}, inserted: map[string]bool{},
 	}
@@ -166,37 +167,35 @@ func (w *writer) stop() error {
 		close(w.queue)
 		<-w.done
 	}
-	if w.rd != nil {
-		w.t.s.raw.put(w.rd)
-		w.rd = nil
+	if w.rdRelease != nil {
+		w.rdRelease()
+		w.rd, w.rdRelease = nil, nil
 	}
 	return w.error()
 }
 
 // reader is the connection that reads the stored state for a look-up of
-// keys this Tx has not written: on SQLite a second connection in a read
-// transaction begun after the Tx took the write lock; on PostgreSQL the
-// Tx's own, once the queued statements have run (one statement at a time
-// on a connection).
+// keys this Tx has not written: where the backend has one, a connection
+// that sees the state committed before the Tx (SQLite: a second
+// connection), read without waiting for the queued statements; else the
+// Tx's own, once they have run (one statement at a time on a connection).
 func (w *writer) reader(ctx context.Context) (conn, error) {
-	if !w.sqlite {
-		if err := w.flush(); err != nil {
-			return nil, err
-		}
-		return w.t.c, nil
-	}
 	if w.rd == nil {
-		c, err := w.t.s.raw.get()
+		c, release, err := w.t.s.b.committed()
 		if err != nil {
 			return nil, err
 		}
-		if err := c.exec("BEGIN"); err != nil {
-			w.t.s.raw.put(c)
-			return nil, err
+		if c != nil {
+			w.rd, w.rdRelease, w.rdApart = c, release, true
 		}
-		w.rd = c
 	}
-	return w.rd, nil
+	if w.rdApart {
+		return w.rd, nil
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	return w.t.c, nil
 }
 
 // put works out and writes the records of byTable, table by table, in
@@ -463,10 +462,10 @@ func (w *writer) lookup(ctx context.Context, wr Write, tb *table, org string, re
 	if err != nil || !has {
 		return err
 	}
-	if w.sqlite {
+	if w.rdApart {
 		return w.read(ctx, rd, tb, org, theirs, false)
 	}
-	// PostgreSQL: insert the keys that are neither stored nor deleted as
+	// Reads in the Tx (PostgreSQL): insert the keys that are neither stored nor deleted as
 	// they are (what decide would do), and look up only those that are.
 	// An import of new records into an organisation that has some then
 	// reads nothing, and the look-ups stay off the planner's mercy.
