@@ -2,6 +2,8 @@ package tamledger_test
 
 import (
 	"encoding/json"
+	"maps"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -193,4 +195,153 @@ func TestManagedRoundTrip(t *testing.T) {
 	if m, err := tamledger.ParseManaged(""); err != nil || m.Owner != "" {
 		t.Errorf("empty: %+v, %v", m, err)
 	}
+}
+
+// mergeModel is field ownership as docs/documents.md words it, written
+// without Managed: each field has a value, who set it last, and the value
+// the import last stated for it (its view; unknown until it states one).
+type mergeModel struct {
+	live, owner map[string]string
+	view        map[string]*string
+}
+
+var modelFields = []string{"x", "y", "z.v", "z.w"}
+
+// apply is an import stating next (absent fields ""); it reports whether
+// it conflicts, in which case nothing changes.
+func (m *mergeModel) apply(next map[string]string, force bool) bool {
+	changes := map[string]bool{}
+	for _, f := range modelFields {
+		nv := next[f]
+		if v := m.view[f]; v != nil && *v == nv {
+			continue // the file did not change it since its last import
+		}
+		if nv != m.live[f] && !force && m.owner[f] != "" && m.owner[f] != "import" {
+			return true
+		}
+		changes[f] = true
+	}
+	for f := range changes {
+		nv := next[f]
+		m.live[f], m.owner[f], m.view[f] = nv, "import", &nv
+	}
+	return false
+}
+
+// edit is the CLI setting field f to v.
+func (m *mergeModel) edit(f, v string) {
+	if m.live[f] != v {
+		m.live[f], m.owner[f] = v, "cli"
+	}
+}
+
+func specJSON(vals map[string]string) []byte {
+	obj := map[string]any{}
+	z := map[string]any{}
+	for f, v := range vals {
+		if v == "" {
+			continue
+		}
+		if sub, ok := strings.CutPrefix(f, "z."); ok {
+			z[sub] = v
+		} else {
+			obj[f] = v
+		}
+	}
+	if len(z) > 0 {
+		obj["z"] = z
+	}
+	b, _ := json.Marshal(obj)
+	return b
+}
+
+func specValues(t *testing.T, b []byte) map[string]string {
+	var obj map[string]any
+	if err := json.Unmarshal(b, &obj); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for k, v := range obj {
+		if sub, ok := v.(map[string]any); ok {
+			for k2, v2 := range sub {
+				out[k+"."+k2] = v2.(string)
+			}
+			continue
+		}
+		out[k] = v.(string)
+	}
+	return out
+}
+
+// Apply and Take against the model on random sequences of imports (some
+// forced) and CLI edits of one record.
+func TestApplyAgainstModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vals := []string{"", "a", "b", "c"}
+	random := func() map[string]string {
+		m := map[string]string{}
+		for _, f := range modelFields {
+			m[f] = vals[rng.IntN(len(vals))]
+		}
+		return m
+	}
+	conflicts, applied := 0, 0
+	for seq := 0; seq < 3000; seq++ {
+		first := random()
+		model := &mergeModel{live: map[string]string{}, owner: map[string]string{}, view: map[string]*string{}}
+		model.apply(first, false)
+		live, m := specJSON(first), tamledger.Managed{Owner: tamledger.ManagerImport}
+		file := first
+		for step := 0; step < 12; step++ {
+			switch rng.IntN(3) {
+			case 0: // the CLI edits a field
+				f, v := modelFields[rng.IntN(len(modelFields))], vals[rng.IntN(len(vals))]
+				model.edit(f, v)
+				next := specValues(t, live)
+				next[f] = v
+				nb := specJSON(next)
+				var err error
+				if m, err = tamledger.Take(tamledger.ManagerCLI, live, m, nb); err != nil {
+					t.Fatal(err)
+				}
+				live = nb
+			default: // the file, changed in a field or not, is imported
+				if rng.IntN(2) == 0 {
+					file = maps.Clone(file)
+					file[modelFields[rng.IntN(len(modelFields))]] = vals[rng.IntN(len(vals))]
+				}
+				force := rng.IntN(6) == 0
+				wantConflict := model.apply(file, force)
+				merged, out, cs, err := tamledger.Apply(tamledger.ManagerImport, live, m, specJSON(file), force)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := len(cs) > 0; got != wantConflict {
+					t.Fatalf("sequence %d step %d: conflict %v (%v), the model says %v", seq, step, got, cs, wantConflict)
+				}
+				if wantConflict {
+					conflicts++
+					continue // the store writes nothing
+				}
+				applied++
+				live, m = merged, out
+			}
+			if got := specValues(t, live); !maps.Equal(got, nonEmpty(model.live)) {
+				t.Fatalf("sequence %d step %d: record %v, the model has %v", seq, step, got, nonEmpty(model.live))
+			}
+		}
+	}
+	if conflicts < 500 || applied < 500 {
+		t.Errorf("%d conflicts and %d clean imports: the sequences do not exercise both", conflicts, applied)
+	}
+}
+
+func nonEmpty(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
 }
