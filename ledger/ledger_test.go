@@ -359,3 +359,36 @@ func TestRecordsWithoutOwnership(t *testing.T) {
 		t.Fatalf("the CLI's edit of a record without ownership: %v", el)
 	}
 }
+
+// Concurrent writers that read the same version: exactly one lands, the
+// others are told the record changed after they read it.
+func TestConcurrentWritersOfOneVersion(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	mustImport(t, st, "acme.yaml", org, "recs.yaml", recs)
+	const n = 6
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			reason := fmt.Sprintf("writer %d", i)
+			_, err := ledger.SetStatus(ctx, st, ledger.StatusRequest{Org: "acme", ID: "r-17", Status: "deferred", Reason: reason, Rev: 1})
+			errs <- err
+		}()
+	}
+	landed := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			landed++
+		case tamledger.ErrorCode(err) != tamledger.ECONFLICT:
+			t.Errorf("a writer failed otherwise: %v", err)
+		}
+	}
+	if landed != 1 {
+		t.Fatalf("%d writers of rev 1 landed, want exactly 1", landed)
+	}
+	item, _, err := st.Item(ctx, tamledger.KindRecommendation, "acme", "r-17")
+	if err != nil || item.Rev != 2 {
+		t.Errorf("r-17 at rev %d (%v), want 2", item.Rev, err)
+	}
+}
