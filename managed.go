@@ -176,16 +176,8 @@ func Take(manager string, live []byte, m Managed, next []byte) (Managed, error) 
 		if sameValue(lv, nv) {
 			continue
 		}
-		if prev := m.OwnerOf(p); prev != "" && prev != manager {
-			if _, kept := out.Applied[prev][p]; !kept {
-				if out.Applied == nil {
-					out.Applied = map[string]map[string]json.RawMessage{}
-				}
-				if out.Applied[prev] == nil {
-					out.Applied[prev] = map[string]json.RawMessage{}
-				}
-				out.Applied[prev][p] = orNull(lv)
-			}
+		if prev := m.OwnerOf(p); prev != manager {
+			out.keepView(prev, p, lv)
 		}
 		out.setOwner(p, manager)
 	}
@@ -202,20 +194,31 @@ func Tombstone(manager string, live []byte, m Managed) (Managed, error) {
 	}
 	out := m.clone()
 	for p, v := range lf {
-		if prev := m.OwnerOf(p); prev != "" && prev != manager {
-			if _, kept := out.Applied[prev][p]; !kept {
-				if out.Applied == nil {
-					out.Applied = map[string]map[string]json.RawMessage{}
-				}
-				if out.Applied[prev] == nil {
-					out.Applied[prev] = map[string]json.RawMessage{}
-				}
-				out.Applied[prev][p] = v
-			}
+		if prev := m.OwnerOf(p); prev != manager {
+			out.keepView(prev, p, v)
 		}
 	}
 	out.Owner, out.Fields = manager, nil
 	return out, nil
+}
+
+// keepView keeps v as the value manager had applied to path, which another
+// manager takes from it, unless a view of it is kept already (an earlier
+// value the manager applied, which is what it will compare with).
+func (m *Managed) keepView(manager, path string, v json.RawMessage) {
+	if manager == "" {
+		return // no one's: no view to keep
+	}
+	if _, kept := m.Applied[manager][path]; kept {
+		return
+	}
+	if m.Applied == nil {
+		m.Applied = map[string]map[string]json.RawMessage{}
+	}
+	if m.Applied[manager] == nil {
+		m.Applied[manager] = map[string]json.RawMessage{}
+	}
+	m.Applied[manager][path] = orNull(v)
 }
 
 func orNull(v json.RawMessage) json.RawMessage {

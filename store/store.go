@@ -195,15 +195,7 @@ func sqliteTrouble(d DSN, err, fallback error) error {
 			return unavailable("cannot create the store %s: %s is not a directory (give another --db)", p, dir)
 		}
 	}
-	code := -1
-	var se *sqlite.Error
-	var re *csqlite.Error
-	switch {
-	case errors.As(err, &se):
-		code = se.Code()
-	case errors.As(err, &re):
-		code = re.Code
-	}
+	code := sqliteCode(err)
 	switch code & 0xff {
 	case sqlite3.SQLITE_NOTADB:
 		return unavailable("cannot open the store %s: it is not a SQLite database (give another --db)", p)
@@ -333,6 +325,20 @@ func (s *Store) Driver() string { return s.d.name }
 // look at the tables; tamledger code goes through the Store's methods.
 func (s *Store) DB() *sql.DB { return s.db }
 
+// sqliteCode is the extended result code of a SQLite error, from the
+// database/sql driver or a raw connection; -1 for another error.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	var re *csqlite.Error
+	switch {
+	case errors.As(err, &se):
+		return se.Code()
+	case errors.As(err, &re):
+		return re.Code
+	}
+	return -1
+}
+
 // mapError turns a driver error into a *tamledger.Error when it means
 // something a user can act on; what is a conflict (unique violation,
 // serialisation failure, deadlock, database busy) becomes ECONFLICT, a
@@ -347,15 +353,7 @@ func mapError(op string, err error, fk string) error {
 	if errors.As(err, &te) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	code := -1
-	var se *sqlite.Error
-	var re *csqlite.Error
-	switch {
-	case errors.As(err, &se):
-		code = se.Code()
-	case errors.As(err, &re):
-		code = re.Code
-	}
+	code := sqliteCode(err)
 	if code >= 0 {
 		switch {
 		case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
