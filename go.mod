@@ -3,6 +3,7 @@ module github.com/tamledger/tamledger
 go 1.26.0
 
 require (
+	github.com/arran4/golang-ical v0.3.4
 	github.com/goccy/go-yaml v1.19.2
 	github.com/invopop/jsonschema v0.14.0
 	github.com/jackc/pgx/v5 v5.12.0
