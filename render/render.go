@@ -1,0 +1,203 @@
+// Package render writes the documents people sign and read — the TAM
+// Engagement Charter, the EBR pack, the reassignment request and the EDP
+// renewal dossier — in Markdown or self-contained HTML (docs/render.md).
+//
+// Every figure comes from package score (Scorecard, Actions) and package roi
+// (Compute): this package only chooses which results to show and writes them
+// out for people. The templates (templates/) are generic: they lay out a
+// Document of sections, paragraphs, lists and tables, so Markdown and HTML
+// show the same content.
+package render
+
+import (
+	"bytes"
+	"embed"
+	htmltemplate "html/template"
+	"io"
+	"slices"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/roi"
+	"github.com/tamledger/tamledger/score"
+)
+
+// The documents and the formats, in the order help lists them.
+var (
+	Documents = []string{"charter", "ebr", "reassignment", "edp"}
+	Formats   = []string{"md", "html"}
+)
+
+// Input is what a document is rendered from.
+type Input struct {
+	Ledger *tamledger.Ledger
+	Books  []tamledger.PriceBook // roi.Books of the store's imported books
+	AsOf   tamledger.Date
+}
+
+// Document is what the templates lay out.
+type Document struct {
+	Title    string
+	Subtitle string
+	Source   string   // what the document was generated from
+	Box      []string // findings to read first (charter lint)
+	Sections []Section
+}
+
+// Section is a heading and its content, in this order: paragraphs, list,
+// table, heatmap, signature block.
+type Section struct {
+	Heading   string
+	Paras     []string
+	List      []string
+	Table     *Table
+	Heatmap   []HeatRow
+	Signature []string // one signature column per party
+	After     []string // paragraphs after the table
+}
+
+// Table is a table of text; Right marks the columns aligned right (numbers).
+type Table struct {
+	Head  []string
+	Right []bool
+	Rows  [][]string
+}
+
+// HeatRow is one row of the delivery heatmap: an obligation (or one
+// workload's series) and its periods.
+type HeatRow struct {
+	Label     string
+	Adherence string
+	Cells     []HeatCell
+}
+
+// HeatCell is one period: its label, its status (met, late, missed, due)
+// and the status's symbol.
+type HeatCell struct {
+	Label, Status, Symbol string
+}
+
+//go:embed templates
+var files embed.FS
+
+var (
+	mdTemplate   = texttemplate.Must(texttemplate.New("document.md.tmpl").Funcs(texttemplate.FuncMap{"cell": mdCell, "row": mdRow, "sep": mdSep}).ParseFS(files, "templates/document.md.tmpl"))
+	htmlTemplate = htmltemplate.Must(htmltemplate.New("document.html.tmpl").ParseFS(files, "templates/document.html.tmpl"))
+)
+
+// Render writes document doc of in as format (md or html). Bad input — an
+// unknown document or format, or a ledger that lacks what the document needs
+// — is a tamledger.EINVALID error that says what is missing and how to add it.
+func Render(w io.Writer, doc, format string, in Input) error {
+	if !slices.Contains(Formats, format) {
+		return tamledger.Errorf(tamledger.EINVALID, "unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	}
+	d, err := Build(doc, in)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if format == "md" {
+		err = mdTemplate.Execute(&b, d)
+	} else {
+		err = htmlTemplate.Execute(&b, d)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// Build makes the document doc from in.
+func Build(doc string, in Input) (*Document, error) {
+	if in.Ledger == nil || in.Ledger.Org == nil {
+		return nil, tamledger.Errorf(tamledger.EINVALID, "no organisation to render")
+	}
+	r := &results{in: in, l: in.Ledger, org: in.Ledger.Org, asOf: in.AsOf}
+	r.card = score.Scorecard(in.Ledger, in.AsOf)
+	r.actions = score.Actions(in.Ledger, in.AsOf)
+	if r.card.Charter != nil {
+		for i := range r.l.Charters {
+			if r.l.Charters[i].ID == *r.card.Charter {
+				r.charter = &r.l.Charters[i]
+			}
+		}
+	}
+	switch doc {
+	case "charter":
+		return r.charterDoc()
+	case "ebr":
+		return r.ebrDoc()
+	case "reassignment":
+		return r.reassignmentDoc()
+	case "edp":
+		return r.edpDoc()
+	}
+	return nil, tamledger.Errorf(tamledger.EINVALID, "unknown document %q (want one of: %s)", doc, strings.Join(Documents, ", "))
+}
+
+// results are the rules' results for one ledger and date.
+type results struct {
+	in      Input
+	l       *tamledger.Ledger
+	org     *tamledger.Organization
+	asOf    tamledger.Date
+	card    *score.Card
+	actions []score.Action
+	charter *tamledger.Charter // in force at asOf, or nil
+}
+
+// roi is roi.Compute over [from, to].
+func (r *results) roi(from, to tamledger.Date) (*roi.Report, error) {
+	return roi.Compute(r.l, r.in.Books, from, to, roi.Options{})
+}
+
+// needCharter is the error of a document that needs a charter in force.
+func (r *results) needCharter(doc string) error {
+	if r.charter != nil {
+		return nil
+	}
+	return tamledger.Errorf(tamledger.EINVALID, "%s: organization %q has no charter in force on %s: write a Charter document (tamledger init %s writes one to start from) with an effective date on or before %s, and import it with tamledger import FILE",
+		doc, r.org.ID, r.asOf, r.org.ID, r.asOf)
+}
+
+// source says what the document was generated from.
+func (r *results) source() string {
+	s := "Generated by tamledger from the ledger of " + r.orgName() + " as of " + LongDate(r.asOf)
+	if r.charter != nil {
+		s += ", charter " + r.charter.ID + " (effective " + LongDate(r.charter.Effective) + ")"
+	} else {
+		s += ", no charter in force"
+	}
+	return s + "."
+}
+
+func (r *results) orgName() string {
+	if r.org.Name == "" {
+		return r.org.ID
+	}
+	return r.org.Name + " (" + r.org.ID + ")"
+}
+
+func (r *results) displayName() string {
+	if r.org.Name == "" {
+		return r.org.ID
+	}
+	return r.org.Name
+}
+
+// money is m in the organisation's currency.
+func (r *results) money(m tamledger.Money) string { return Money(m, r.org.Currency) }
+
+// actionsOf are the actions with one of the codes, in the order of score.Actions.
+func (r *results) actionsOf(codes ...string) []score.Action {
+	var out []score.Action
+	for _, a := range r.actions {
+		if len(codes) == 0 || slices.Contains(codes, a.Code) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
