@@ -23,6 +23,10 @@ const (
 	ManagerCLI    = "cli"    // tamledger log, recommendation set, delete
 )
 
+// WebManager is the manager of a web app user's edits ("web:EMAIL"), so
+// that each field remembers who set it.
+func WebManager(email string) string { return "web:" + email }
+
 // Managed is the field ownership of one stored record. A field is a path
 // into the record's spec: objects are walked into ("accountTeam.tam.name"),
 // lists and scalars are whole fields ("workloads", "status").

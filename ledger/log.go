@@ -18,6 +18,9 @@ type LogRequest struct {
 	Replace    bool  // an existing ID is replaced
 	Again      bool  // the same engagement may be recorded twice
 	Rev        int64 // with Replace: the rev the caller read (0: any)
+	// Manager is who records it ("" = tamledger.ManagerCLI); the web app
+	// names its user (tamledger.WebManager).
+	Manager string
 }
 
 // Logged is what Log did.
@@ -37,7 +40,7 @@ type Logged struct {
 // Engagement's fields ("workloads[0]"); an unknown organisation is
 // ENOTFOUND.
 func Log(ctx context.Context, st *store.Store, req LogRequest) (Logged, error) {
-	tx, err := st.BeginAs(ctx, store.Write{Manager: tamledger.ManagerCLI, Edit: true})
+	tx, err := st.BeginAs(ctx, store.Write{Manager: editor(req.Manager), Edit: true})
 	if err != nil {
 		return Logged{}, err
 	}
@@ -158,6 +161,14 @@ func freeID(ctx context.Context, tx *store.Tx, org, base string) (string, error)
 			return id, nil
 		}
 	}
+}
+
+// editor is the manager of an edit: m, else the CLI's.
+func editor(m string) string {
+	if m == "" {
+		return tamledger.ManagerCLI
+	}
+	return m
 }
 
 // Organization reads an organisation inside tx; an unknown id is ENOTFOUND.

@@ -15,6 +15,7 @@ type StatusRequest struct {
 	Realized *tamledger.Money // realized monthly saving (implemented only)
 	Reason   string           // why; required for rejected and deferred
 	Rev      int64            // the rev the caller read (0: any)
+	Manager  string           // who changes it ("" = tamledger.ManagerCLI)
 }
 
 // StatusSet is what SetStatus did.
@@ -51,7 +52,7 @@ func SetStatus(ctx context.Context, st *store.Store, req StatusRequest) (StatusS
 	case req.Realized != nil && req.Realized.IsNegative():
 		return StatusSet{}, tamledger.Errorf(tamledger.EINVALID, "the realized saving %s is negative (want 0 or more)", req.Realized)
 	}
-	tx, err := st.BeginAs(ctx, store.Write{Manager: tamledger.ManagerCLI, Edit: true})
+	tx, err := st.BeginAs(ctx, store.Write{Manager: editor(req.Manager), Edit: true})
 	if err != nil {
 		return StatusSet{}, err
 	}
@@ -122,7 +123,12 @@ func SetStatus(ctx context.Context, st *store.Store, req StatusRequest) (StatusS
 // record is ENOTFOUND naming it; a stale rev is ECONFLICT; an organisation
 // that still has records is EINVALID.
 func Delete(ctx context.Context, st *store.Store, kind, org, id string, rev int64) error {
-	tx, err := st.BeginAs(ctx, store.Write{Manager: tamledger.ManagerCLI, Edit: true})
+	return DeleteAs(ctx, st, tamledger.ManagerCLI, kind, org, id, rev)
+}
+
+// DeleteAs is Delete by another editor (the web app's user).
+func DeleteAs(ctx context.Context, st *store.Store, manager, kind, org, id string, rev int64) error {
+	tx, err := st.BeginAs(ctx, store.Write{Manager: editor(manager), Edit: true})
 	if err != nil {
 		return err
 	}
