@@ -78,7 +78,7 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 	}
 	for v := range applied {
 		if !slices.Contains(versions, v) {
-			return fmt.Errorf("the database has migration %s, which this tamledger does not know: it was written by a newer version", v)
+			return unavailable("the store at %s has migration %s, which this tamledger does not know: it was written by a newer version (use that version, or a newer one, with this store)", s.dsn.place(), v)
 		}
 	}
 	for _, v := range versions {

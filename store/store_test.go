@@ -82,8 +82,8 @@ func TestOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, err := store.Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer version") {
-		t.Errorf("Open of a store from a newer tamledger: %v, want an error that says so", err)
+	if _, err := store.Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer version") || tamledger.ErrorCode(err) != tamledger.EUNAVAILABLE {
+		t.Errorf("Open of a store from a newer tamledger: %v (code %q), want an EUNAVAILABLE error that says so", err, tamledger.ErrorCode(err))
 	}
 	// A database made with 4 KiB pages keeps them, and works.
 	old := filepath.Join(t.TempDir(), "old.db")
