@@ -72,3 +72,23 @@ func (m *Money) UnmarshalYAML(b []byte) error {
 
 // Rate is a dimensionless decimal (a tier rate such as 0.07).
 type Rate = Money
+
+// Grouped is m to the cent with thousands separators, as people read it:
+// 1,234,567.89 and -1,234.50. Every command and document writes money so.
+func (m Money) Grouped() string {
+	s := m.StringFixed(2)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + "." + frac
+}

@@ -41,7 +41,7 @@ type Entry struct {
 
 // ReassignmentEscalationDays is how long an unanswered reassignment request
 // waits before it is escalated (the reassignment-escalate action).
-const ReassignmentEscalationDays = 30
+const ReassignmentEscalationDays = score.EscalateAfterDays
 
 // EDPDossierDays is how long before the EDP ends the renewal dossier is due
 // (the edp-renewal-prep action).
@@ -148,7 +148,7 @@ func periodKey(ob string, workload *string, start tamledger.Date) string {
 }
 
 func obligationEntry(org *tamledger.Organization, ch *tamledger.Charter, ob tamledger.Obligation, workload *string, p score.Period, asOf tamledger.Date) Entry {
-	due := p.End.AddDays(ob.GraceDays)
+	due := score.GraceEnd(p.End, ob.GraceDays)
 	uid := fmt.Sprintf("%s/obligation/%s/%s", org.ID, ob.ID, p.Start)
 	what := cadenceTitle[ob.Cadence] + " " + serviceTitle(ob.Service)
 	of := ""
@@ -198,7 +198,7 @@ func iemEntry(org *tamledger.Organization, ch *tamledger.Charter, ev tamledger.E
 }
 
 func reassignmentEntry(org *tamledger.Organization, r tamledger.ReassignmentRequest, asOf tamledger.Date) Entry {
-	on := r.RequestedOn.AddDays(ReassignmentEscalationDays)
+	on := score.EscalationDue(r)
 	summary := fmt.Sprintf("Escalate TAM reassignment request %s if unanswered", r.ID)
 	if on.Before(asOf) { // overdue: the entry moves to asOf
 		summary = fmt.Sprintf("Escalate TAM reassignment request %s now (unanswered since %s)", r.ID, longDate(r.RequestedOn))
@@ -210,7 +210,7 @@ func reassignmentEntry(org *tamledger.Organization, r tamledger.ReassignmentRequ
 		fmt.Fprintf(&d, "; reasons: %s", strings.Join(r.Reasons, ", "))
 	}
 	fmt.Fprintf(&d, ").\nIf it is still neither acknowledged nor resolved %d days on, on %s, escalate it to AWS account leadership and record escalatedOn.",
-		ReassignmentEscalationDays, r.RequestedOn.AddDays(ReassignmentEscalationDays))
+		ReassignmentEscalationDays, score.EscalationDue(r))
 	return Entry{Kind: KindReassignment, UID: fmt.Sprintf("%s/reassignment/%s/escalation@tamledger", org.ID, r.ID), Date: on,
 		Summary: summary, Description: d.String()}
 }

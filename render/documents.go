@@ -91,7 +91,7 @@ func (r *results) charterDoc() (*Document, error) {
 				if s.Workload != nil {
 					w = *s.Workload
 				}
-				sched.Rows = append(sched.Rows, []string{ob.ID, w, LongDate(p.Start) + " – " + LongDate(p.End), LongDate(p.End.AddDays(ob.GraceDays))})
+				sched.Rows = append(sched.Rows, []string{ob.ID, w, LongDate(p.Start) + " – " + LongDate(p.End), LongDate(score.GraceEnd(p.End, ob.GraceDays))})
 			}
 		}
 	}
@@ -235,7 +235,7 @@ func (r *results) heatmap() Section {
 			}
 			for _, p := range se.Periods {
 				if !p.End.Before(r.card.Window.From) { // ended in the trailing year, or current
-					row.Cells = append(row.Cells, HeatCell{Label: periodLabel(p, ob.Cadence), Status: p.Status, Symbol: statusSymbol[p.Status]})
+					row.Cells = append(row.Cells, HeatCell{Label: score.PeriodLabel(p.Start, ob.Cadence), Status: p.Status, Symbol: statusSymbol[p.Status]})
 				}
 			}
 			s.Heatmap = append(s.Heatmap, row)
@@ -247,19 +247,6 @@ func (r *results) heatmap() Section {
 		s.After = []string{"● met  ◐ late (within the grace days)  ✗ missed  · due. The periods that ended in the trailing year, and the current ones; adherence counts those that ended."}
 	}
 	return s
-}
-
-func periodLabel(p score.Period, cadence string) string {
-	y := fmt.Sprint(p.Start.Year)
-	switch cadence {
-	case "quarterly":
-		return score.QuarterName(score.Quarter(p.Start))
-	case "semiannual":
-		return fmt.Sprintf("%s-H%d", y, (int(p.Start.Month)-1)/6+1)
-	case "annual":
-		return y
-	}
-	return p.Start.Time().Format("2006-01")
 }
 
 // valueRows are the ROI's value lines, cost and totals, one column per report.
@@ -402,9 +389,6 @@ func (r *results) implemented(heading string, rep *roi.Report) Section {
 	return s
 }
 
-// escalateAfterDays is the wait of the reassignment-escalate rule (docs/scorecard.md).
-const escalateAfterDays = 30
-
 // reassignmentDoc is the reassignment request letter.
 func (r *results) reassignmentDoc() (*Document, error) {
 	var open *tamledger.ReassignmentRequest
@@ -500,18 +484,18 @@ func (r *results) reassignmentDoc() (*Document, error) {
 		d.Sections = append(d.Sections, fit)
 	}
 
-	from := r.asOf
+	due := score.EscalationDue(tamledger.ReassignmentRequest{RequestedOn: r.asOf}) // a request made today
 	if open != nil {
-		from = open.RequestedOn
+		due = score.EscalationDue(*open)
 	}
-	next := "If this request is neither acknowledged nor resolved by " + LongDate(from.AddDays(escalateAfterDays)) + ", we will escalate it to AWS account leadership."
+	next := "If this request is neither acknowledged nor resolved by " + LongDate(due) + ", we will escalate it to AWS account leadership."
 	switch {
 	case open != nil && open.EscalatedOn != nil:
 		next = "We escalated this request to AWS account leadership on " + LongDate(*open.EscalatedOn) + "."
 	case open != nil && open.AcknowledgedOn != nil:
 		next = "We look forward to a resolution."
 	case open != nil && slices.ContainsFunc(r.actionsOf(score.ReassignmentEscalate), func(a score.Action) bool { return a.Subject == open.ID }):
-		next = "It has been neither acknowledged nor resolved by " + LongDate(from.AddDays(escalateAfterDays)) + ", 30 days after it was made: we are escalating it to AWS account leadership."
+		next = "It has been neither acknowledged nor resolved by " + LongDate(due) + fmt.Sprintf(", %d days after it was made: we", score.EscalateAfterDays) + " are escalating it to AWS account leadership."
 	}
 	d.Sections = append(d.Sections, Section{Heading: "What we ask", Paras: []string{
 		"We ask for a TAM with the seniority and the time this account needs, and a handover in which the charter's obligations are reviewed together.",

@@ -12,25 +12,10 @@ import (
 // Money is m to the cent with thousands separators, after the currency code
 // when there is one: "USD 12,345.67".
 func Money(m tamledger.Money, currency string) string {
-	s := m.StringFixed(2)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if neg {
-		b.WriteString("−")
+	if currency == "" {
+		return m.Grouped()
 	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + "." + frac
-	if currency != "" {
-		out = currency + " " + out
-	}
-	return out
+	return currency + " " + m.Grouped()
 }
 
 // LongDate is d written out: "30 September 2026".

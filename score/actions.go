@@ -200,7 +200,7 @@ func actions(l *tamledger.Ledger, asOf tamledger.Date, card *Card) []Action {
 
 	// reassignment-escalate
 	for _, r := range l.Reassignments {
-		if asOf.Before(r.RequestedOn.AddDays(30)) || r.AcknowledgedOn != nil || r.ResolvedOn != nil || r.EscalatedOn != nil {
+		if asOf.Before(EscalationDue(r)) || r.AcknowledgedOn != nil || r.ResolvedOn != nil || r.EscalatedOn != nil {
 			continue
 		}
 		add(ReassignmentEscalate, r.ID, "Escalate reassignment request %s to AWS account leadership: it was made on %s, %s ago, and has been neither acknowledged nor resolved within 30 days.",
@@ -383,6 +383,17 @@ func days(n int) string {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", n)
+}
+
+// EscalateAfterDays is how long a reassignment request may stay neither
+// acknowledged nor resolved before reassignment-escalate asks to take it to
+// AWS account leadership.
+const EscalateAfterDays = 30
+
+// EscalationDue is the day on which reassignment-escalate fires for r if it
+// is still neither acknowledged, resolved nor escalated: requestedOn + 30.
+func EscalationDue(r tamledger.ReassignmentRequest) tamledger.Date {
+	return r.RequestedOn.AddDays(EscalateAfterDays)
 }
 
 // SeverityOf is the severity of an action code, "" for an unknown code.

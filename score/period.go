@@ -1,6 +1,7 @@
 package score
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/tamledger/tamledger"
@@ -92,4 +93,24 @@ func LastQuarters(asOf tamledger.Date, n int) []Window {
 // QuarterName is "2026-Q1" for the quarter starting 2026-01-01.
 func QuarterName(q Window) string {
 	return q.From.Time().Format("2006") + "-Q" + string(rune('1'+(int(q.From.Month)-1)/3))
+}
+
+// GraceEnd is the last day on which the period ending on end can still be
+// delivered, late: end plus the obligation's grace days. A period with
+// nothing delivered is missed the day after.
+func GraceEnd(end tamledger.Date, graceDays int) tamledger.Date { return end.AddDays(graceDays) }
+
+// PeriodLabel names the period of the cadence that starts on start:
+// 2026-03 (monthly), 2026-Q1, 2026-H2, 2026 (annual).
+func PeriodLabel(start tamledger.Date, cadence string) string {
+	y := fmt.Sprintf("%04d", start.Year)
+	switch cadence {
+	case "quarterly":
+		return fmt.Sprintf("%s-Q%d", y, (int(start.Month)-1)/3+1)
+	case "semiannual":
+		return fmt.Sprintf("%s-H%d", y, (int(start.Month)-1)/6+1)
+	case "annual":
+		return y
+	}
+	return fmt.Sprintf("%s-%02d", y, int(start.Month))
 }

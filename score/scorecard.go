@@ -217,7 +217,7 @@ func evaluateObligations(l *tamledger.Ledger, org *tamledger.Organization, chart
 				for _, w := range workloads {
 					s := p.series[w]
 					per := Period{Start: start, End: end}
-					last := end.AddDays(tob.GraceDays)
+					last := GraceEnd(end, tob.GraceDays)
 					var match *tamledger.Engagement
 					from, _ := slices.BinarySearchFunc(engagements, start, func(e tamledger.Engagement, d tamledger.Date) int { return e.Date.Compare(d) })
 					for i := from; i < len(engagements); i++ {

@@ -115,7 +115,7 @@ The price book is the one in force on the first day of the --as-of month
 				writeIndented(&b, "", s)
 			}
 			if !fee.Equal(fee.Round(2)) {
-				fmt.Fprintf(&b, "  (%s to the cent)\n", amountText(fee))
+				fmt.Fprintf(&b, "  (%s to the cent)\n", fee.Grouped())
 			}
 			_, err = io.WriteString(a.out, b.String())
 			return err

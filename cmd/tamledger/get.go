@@ -395,9 +395,9 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// shortAmount is amountText without zero cents: 12,000 or 99.50.
+// shortAmount is Money.Grouped without zero cents: 12,000 or 99.50.
 func shortAmount(m tamledger.Money) string {
-	return strings.TrimSuffix(amountText(m), ".00")
+	return strings.TrimSuffix(m.Grouped(), ".00")
 }
 
 // minuteText is an instant in UTC to the minute.

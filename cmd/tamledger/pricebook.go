@@ -195,16 +195,16 @@ func writeBook(w io.Writer, book tamledger.PriceBook, origin string) error {
 		if p.PerAccount {
 			per = ", charged per account"
 		}
-		fmt.Fprintf(&b, "\n%s: minimum %s a month%s\n", clip(printable(name), tableWidth-60), amountText(p.Minimum), per)
+		fmt.Fprintf(&b, "\n%s: minimum %s a month%s\n", clip(printable(name), tableWidth-60), p.Minimum.Grouped(), per)
 		t := newTable(numCol("SPEND FROM"), numCol("UP TO"), numCol("RATE"))
 		t.indent = "  "
 		lower := tamledger.Money{}
 		for _, tier := range p.Tiers {
 			up := "and above"
 			if tier.UpTo != nil {
-				up = amountText(*tier.UpTo)
+				up = tier.UpTo.Grouped()
 			}
-			t.add(amountText(lower), up, rateText(tier.Rate))
+			t.add(lower.Grouped(), up, rateText(tier.Rate))
 			if tier.UpTo != nil {
 				lower = *tier.UpTo
 			}

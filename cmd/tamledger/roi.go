@@ -158,11 +158,11 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 		}
 	}
 	value := newTable(fixedCol("VALUE"), numCol("AMOUNT"), proseCol("", 30))
-	value.add("cost savings", amountText(r.Value.CostSavings), estimatedNote(estimated, nEstimated))
-	value.add("incidents avoided", amountText(r.Value.IncidentsAvoided))
-	value.add("architecture", amountText(r.Value.Architecture))
-	value.add("IEM", amountText(r.Value.IEM))
-	value.add("total", amountText(r.Value.Total))
+	value.add("cost savings", r.Value.CostSavings.Grouped(), estimatedNote(estimated, nEstimated))
+	value.add("incidents avoided", r.Value.IncidentsAvoided.Grouped())
+	value.add("architecture", r.Value.Architecture.Grouped())
+	value.add("IEM", r.Value.IEM.Grouped())
+	value.add("total", r.Value.Total.Grouped())
 	value.render(&b)
 
 	b.WriteString("\nCost of the TAM (Enterprise Support minus the baseline plan)\n")
@@ -170,9 +170,9 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 		numCol("BASELINE"), numCol("COST OF THE TAM"))
 	for _, m := range r.Months {
 		cost.add(m.Month, m.Book, m.BaselinePlan, fmt.Sprintf("%d/%d", m.Days, m.DaysInMonth),
-			amountText(m.Enterprise), amountText(m.Baseline), amountText(m.Differential))
+			m.Enterprise.Grouped(), m.Baseline.Grouped(), m.Differential.Grouped())
 	}
-	cost.add("total", "", "", "", amountText(r.Cost.Enterprise), amountText(r.Cost.Baseline), amountText(r.Cost.Differential))
+	cost.add("total", "", "", "", r.Cost.Enterprise.Grouped(), r.Cost.Baseline.Grouped(), r.Cost.Differential.Grouped())
 	cost.render(&b)
 	if explain {
 		b.WriteString("\nHow each month was computed\n")
@@ -192,14 +192,14 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 	} else {
 		summary.add("ROI multiple", "n/a", "the cost of the TAM is not positive")
 	}
-	summary.add("net value", amountText(r.NetValue), "value − cost of the TAM")
+	summary.add("net value", r.NetValue.Grouped(), "value − cost of the TAM")
 	if r.SavingsRate != nil {
 		verdict := "below"
 		if *r.SavingsRate >= r.ReferenceSavingsRate {
 			verdict = "at or above"
 		}
 		summary.add("savings rate", percentText(*r.SavingsRate), fmt.Sprintf("%s a month of %s monthly spend; %s the %s reference",
-			amountText(r.MonthlySavings), amountText(r.MonthlySpend), verdict, percentText(r.ReferenceSavingsRate)))
+			r.MonthlySavings.Grouped(), r.MonthlySpend.Grouped(), verdict, percentText(r.ReferenceSavingsRate)))
 	} else {
 		summary.add("savings rate", "n/a", fmt.Sprintf("no monthly spend recorded (reference %s)", percentText(r.ReferenceSavingsRate)))
 	}
@@ -214,8 +214,8 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 			if q.ROIMultiple != nil {
 				m = strconv.FormatFloat(*q.ROIMultiple, 'f', 2, 64) + "×"
 			}
-			byQuarter.add(q.Quarter, q.From.String(), q.To.String(), amountText(q.Value.Total), amountText(q.Cost.Differential), m,
-				amountText(q.NetValue))
+			byQuarter.add(q.Quarter, q.From.String(), q.To.String(), q.Value.Total.Grouped(), q.Cost.Differential.Grouped(), m,
+				q.NetValue.Grouped())
 		}
 		byQuarter.render(&b)
 	}
@@ -235,7 +235,7 @@ func writeROI(w io.Writer, r *roi.Report, quarters []roi.QuarterRow, books []tam
 			case l.Kind == roi.KindArchitecture:
 				basis = "yearly value"
 			}
-			lines.add(roiKindNames[l.Kind], l.Ref, amountText(l.Amount), basis, l.Title)
+			lines.add(roiKindNames[l.Kind], l.Ref, l.Amount.Grouped(), basis, l.Title)
 		}
 		lines.render(&b)
 		if explain {
@@ -301,30 +301,9 @@ func estimatedNote(sum decimal.Decimal, n int) string {
 	case 0:
 		return ""
 	case 1:
-		return fmt.Sprintf("of which %s rests on an estimate (1 recommendation)", amountText(tamledger.Money{Decimal: sum}))
+		return fmt.Sprintf("of which %s rests on an estimate (1 recommendation)", tamledger.Money{Decimal: sum}.Grouped())
 	}
-	return fmt.Sprintf("of which %s rests on estimates (%d recommendations)", amountText(tamledger.Money{Decimal: sum}), n)
-}
-
-// amountText formats money for people: to the cent, with thousands
-// separators (1,234,567.89).
-func amountText(m tamledger.Money) string {
-	s := m.StringFixed(2)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return fmt.Sprintf("of which %s rests on estimates (%d recommendations)", tamledger.Money{Decimal: sum}.Grouped(), n)
 }
 
 // percentText formats a ratio as a percentage with one decimal (0.0321 → 3.2 %).

@@ -176,7 +176,7 @@ func periodStrip(ps []score.Period, cadence string, width int) string {
 		if first > 0 {
 			b.WriteString("… ")
 		}
-		b.WriteString(periodLabel(ps[first].Start, cadence))
+		b.WriteString(score.PeriodLabel(ps[first].Start, cadence))
 		for i := first; i < len(ps); i++ {
 			if i > first && ps[i].Start != ps[i-1].End.AddDays(1) {
 				b.WriteString(" |")
@@ -190,20 +190,6 @@ func periodStrip(ps []score.Period, cadence string, width int) string {
 		first--
 	}
 	return render(first)
-}
-
-// periodLabel names the period starting on d: 2026-03, 2026-Q1, 2026-H2, 2026.
-func periodLabel(d tamledger.Date, cadence string) string {
-	y := fmt.Sprintf("%04d", d.Year)
-	switch cadence {
-	case "quarterly":
-		return fmt.Sprintf("%s-Q%d", y, (int(d.Month)-1)/3+1)
-	case "semiannual":
-		return fmt.Sprintf("%s-H%d", y, (int(d.Month)-1)/6+1)
-	case "annual":
-		return y
-	}
-	return fmt.Sprintf("%s-%02d", y, int(d.Month))
 }
 
 // ratioText is a ratio as a whole percentage rounded half up, "–" for null.

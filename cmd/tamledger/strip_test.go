@@ -34,7 +34,7 @@ func TestPeriodStrip(t *testing.T) {
 		t.Errorf("no periods: %q", got)
 	}
 	for cadence, want := range map[string]string{"monthly": "2026-04", "quarterly": "2026-Q2", "semiannual": "2026-H1", "annual": "2026"} {
-		if got := periodLabel(d("2026-04-01"), cadence); got != want {
+		if got := score.PeriodLabel(d("2026-04-01"), cadence); got != want {
 			t.Errorf("label %s = %q, want %q", cadence, got, want)
 		}
 	}
