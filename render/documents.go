@@ -235,7 +235,7 @@ func (r *results) heatmap() Section {
 			}
 			for _, p := range se.Periods {
 				if !p.End.Before(r.card.Window.From) { // ended in the trailing year, or current
-					row.Cells = append(row.Cells, HeatCell{Label: score.PeriodLabel(p.Start, ob.Cadence), Status: p.Status, Symbol: statusSymbol[p.Status]})
+					row.Cells = append(row.Cells, HeatCell{Label: score.PeriodLabel(p.Start, ob.Cadence), Status: p.Status, Symbol: statusSymbol[p.Status], Start: p.Start, End: p.End})
 				}
 			}
 			s.Heatmap = append(s.Heatmap, row)
@@ -244,7 +244,8 @@ func (r *results) heatmap() Section {
 	if len(s.Heatmap) == 0 {
 		s.Paras = []string{"No obligation to show."}
 	} else {
-		s.After = []string{"● met  ◐ late (within the grace days)  ✗ missed  · due. The periods that ended in the trailing year, and the current ones; adherence counts those that ended."}
+		s.Key = "● met  ◐ late (within the grace days)  ✗ missed  · due."
+		s.After = []string{"The periods that ended in the trailing year, and the current ones; adherence counts those that ended."}
 	}
 	return s
 }
@@ -273,6 +274,18 @@ func (r *results) valueTable(heads []string, reports []*roi.Report) *Table {
 	return t
 }
 
+// valueChart is the value lines and the cost of the TAM of the reports, for
+// the chart next to valueTable.
+func (r *results) valueChart(heads []string, reports []*roi.Report) *ValueChart {
+	c := &ValueChart{Lines: []string{"Cost savings", "Incidents avoided", "Architecture improvements", "Infrastructure Event Management"}}
+	for i, p := range reports {
+		c.Groups = append(c.Groups, ValueGroup{Label: heads[i],
+			Lines: []tamledger.Money{p.Value.CostSavings, p.Value.IncidentsAvoided, p.Value.Architecture, p.Value.IEM},
+			Value: p.Value.Total, Cost: p.Cost.Differential, ValueText: r.money(p.Value.Total), CostText: r.money(p.Cost.Differential)})
+	}
+	return c
+}
+
 // ebrDoc is the EBR pack.
 func (r *results) ebrDoc() (*Document, error) {
 	if err := r.needCharter("ebr"); err != nil {
@@ -294,7 +307,8 @@ func (r *results) ebrDoc() (*Document, error) {
 	d.Sections = append(d.Sections, Section{Heading: "Value against the cost of the TAM",
 		Paras: []string{fmt.Sprintf("The last complete quarter, %s (%s to %s), and the year to date (%s to %s); the cost of the TAM is the Enterprise Support fee minus the baseline plan's.",
 			score.QuarterName(q), LongDate(q.From), LongDate(q.To), LongDate(ytdFrom), LongDate(r.asOf))},
-		Table: r.valueTable([]string{score.QuarterName(q), "Year to date"}, []*roi.Report{quarter, ytd})})
+		Table: r.valueTable([]string{score.QuarterName(q), "Year to date"}, []*roi.Report{quarter, ytd}),
+		Chart: r.valueChart([]string{score.QuarterName(q), "Year to date"}, []*roi.Report{quarter, ytd})})
 	d.Sections = append(d.Sections, r.implemented("Recommendations implemented this year", ytd))
 
 	asks := Section{Heading: "Our asks for next quarter"}
@@ -552,7 +566,7 @@ func (r *results) edpDoc() (*Document, error) {
 		heads, reps = append(heads, "Term"), append(reps, term)
 		d.Sections = append(d.Sections, Section{Heading: "Value delivered over the term",
 			Paras: []string{"From " + LongDate(edp.Start) + " to " + LongDate(end) + ", by calendar year."},
-			Table: r.valueTable(heads, reps)})
+			Table: r.valueTable(heads, reps), Chart: r.valueChart(heads, reps)})
 		d.Sections = append(d.Sections, Section{Heading: "The cost of Enterprise Support over the term", Table: &Table{
 			Head: []string{"", "Amount"}, Right: []bool{false, true},
 			Rows: [][]string{{"Enterprise Support", r.money(term.Cost.Enterprise)}, {"Baseline plan", r.money(term.Cost.Baseline)}, {"Cost of the TAM", r.money(term.Cost.Differential)}}}})
