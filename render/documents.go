@@ -3,8 +3,10 @@ package render
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/roi"
@@ -477,8 +479,21 @@ func (r *results) reassignmentDoc() (*Document, error) {
 		}
 	}
 	d.Sections = append(d.Sections, ev)
+
+	byQuarter := &Table{Head: []string{"Quarter", "From", "To", "Adherence", "Met", "Late", "Missed"}, Right: []bool{false, false, false, true, true, true, true}}
+	for _, q := range score.AdherenceByQuarter(c, 4) {
+		byQuarter.Rows = append(byQuarter.Rows, []string{q.Quarter, LongDate(q.From), LongDate(q.To), Percent(q.Adherence), fmt.Sprint(q.Met), fmt.Sprint(q.Late), fmt.Sprint(q.Missed)})
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Charter adherence by quarter",
+		Paras: []string{"The last four complete quarters: the mean of the obligations' adherences over their periods that ended in the quarter (met counts 1, late ½, missed 0)."},
+		Table: byQuarter})
 	if len(missed.Rows) > 0 {
 		d.Sections = append(d.Sections, Section{Heading: "Periods missed or late in the trailing year", Table: missed})
+	}
+	if t := r.caseTable(score.CaseResponses(r.l, c.Window), false); t != nil {
+		d.Sections = append(d.Sections, Section{Heading: "Escalations past their response target in the trailing year",
+			Paras: []string{"Each support case the charter sets a TAM response target for, opened in the trailing year, whose TAM engagement came later than the target or is not recorded."},
+			Table: t})
 	}
 
 	fit := Section{Heading: "The fit"}
@@ -517,6 +532,42 @@ func (r *results) reassignmentDoc() (*Document, error) {
 	}})
 	d.Sections = append(d.Sections, Section{Signature: []string{"For " + r.displayName()}})
 	return d, nil
+}
+
+// caseTable lists the case responses, all of them or only those past their
+// target; nil when there is none to list. Times are in the organisation's
+// time zone.
+func (r *results) caseTable(cs []score.CaseResponse, all bool) *Table {
+	loc := r.org.Location()
+	t := &Table{Head: []string{"Case", "Severity", "Opened", "TAM engaged", "Target", "Response"}}
+	for _, k := range cs {
+		if k.Within && !all {
+			continue
+		}
+		engaged, response := "not recorded", "past target"
+		switch {
+		case k.TAMEngagedAt != nil:
+			engaged = dateTime(*k.TAMEngagedAt, loc)
+			response = "after " + hours(math.Round(k.TAMEngagedAt.Sub(k.OpenedAt).Hours()*10)/10)
+			if k.Within {
+				response += ", within target"
+			} else {
+				response += ", past target"
+			}
+		case k.Pending:
+			engaged, response = "not yet", "target not passed yet"
+		}
+		t.Rows = append(t.Rows, []string{k.Case, k.Severity, dateTime(k.OpenedAt, loc), engaged, hours(k.TargetHours), response})
+	}
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	return t
+}
+
+// dateTime is an instant written out in loc: "10 February 2026 09:40".
+func dateTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2 January 2006 15:04")
 }
 
 func orUnknown(s string) string {
@@ -640,5 +691,11 @@ func (r *results) history(from, to tamledger.Date) []Section {
 	} else {
 		cs.Table = t
 	}
-	return []Section{eng, cs}
+	sections := []Section{eng, cs}
+	if t := r.caseTable(score.CaseResponses(r.l, score.Window{From: from, To: to}), true); t != nil {
+		sections = append(sections, Section{Heading: "Escalations case by case",
+			Paras: []string{"The support cases of the term that the charter in force when they were opened sets a TAM response target for."},
+			Table: t})
+	}
+	return sections
 }

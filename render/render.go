@@ -241,3 +241,17 @@ func (r *results) actionsOf(codes ...string) []score.Action {
 	}
 	return out
 }
+
+// MediaType is the media type of a format, for a download: text/markdown,
+// text/html or application/pdf.
+func MediaType(format string) string {
+	switch format {
+	case "md":
+		return "text/markdown; charset=utf-8"
+	case "html":
+		return "text/html; charset=utf-8"
+	case "pdf":
+		return "application/pdf"
+	}
+	return "application/octet-stream"
+}

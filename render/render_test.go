@@ -296,7 +296,8 @@ func TestBadInput(t *testing.T) {
 		want              string
 	}{
 		{"unknown document", "letter", "md", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf}, `unknown document "letter" (want one of: charter, ebr, reassignment, edp)`},
-		{"unknown format", "ebr", "pdf", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf}, `unknown format "pdf" (want md, html)`},
+		{"unknown format", "ebr", "docx", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf}, `unknown format "docx" (want md, html, pdf)`},
+		{"unknown paper", "ebr", "pdf", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf, Paper: "a3"}, `unknown paper "a3" (want a4, letter)`},
 		{"charter without a charter in force", "charter", "md", noCharter, "has no charter in force on 2025-12-31: write a Charter document"},
 		{"ebr without a charter in force", "ebr", "html", noCharter, "tamledger import FILE"},
 		{"reassignment without evidence", "reassignment", "md", render.Input{Ledger: &healthy, Books: books, AsOf: acmeAsOf}, "no evidence for organization \"acme\""},

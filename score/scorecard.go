@@ -335,6 +335,36 @@ func adherenceOver(ob *Obligation, w Window) (a *big.Rat, met, late, missed, due
 	return a, met, late, missed, due
 }
 
+// QuarterAdherence is charter adherence over one calendar quarter: the
+// mean of the obligations' adherences over their periods that ended in it,
+// as reassignment-suggested reads it, with the counts of those periods.
+type QuarterAdherence struct {
+	Quarter   string         `json:"quarter"`
+	From      tamledger.Date `json:"from"`
+	To        tamledger.Date `json:"to"`
+	Adherence *float64       `json:"adherence"`
+	Met       int            `json:"met"`
+	Late      int            `json:"late"`
+	Missed    int            `json:"missed"`
+}
+
+// AdherenceByQuarter is the charter adherence of the card's obligations in
+// each of the last n complete quarters on the card's date, oldest first.
+func AdherenceByQuarter(c *Card, n int) []QuarterAdherence {
+	qs := LastQuarters(c.AsOf, n)
+	out := make([]QuarterAdherence, 0, n)
+	for i := len(qs) - 1; i >= 0; i-- {
+		q := qs[i]
+		qa := QuarterAdherence{Quarter: QuarterName(q), From: q.From, To: q.To, Adherence: ratFloat(charterAdherenceOver(c.Obligations, q))}
+		for k := range c.Obligations {
+			_, met, late, missed, _ := adherenceOver(&c.Obligations[k], q)
+			qa.Met, qa.Late, qa.Missed = qa.Met+met, qa.Late+late, qa.Missed+missed
+		}
+		out = append(out, qa)
+	}
+	return out
+}
+
 // charterAdherenceOver is the mean of the obligations' adherences over the
 // periods whose end lies in w, nulls left out; nil when none counts.
 func charterAdherenceOver(obs []Obligation, w Window) *big.Rat {
@@ -352,16 +382,36 @@ func charterAdherenceOver(obs []Obligation, w Window) *big.Rat {
 	return sum.Quo(&sum, big.NewRat(int64(n), 1))
 }
 
-// responsiveness counts the cases opened in the window (their date in the
-// organisation's time zone) whose severity has a response target in the
-// charter in force on that date, as docs/scorecard.md ("Escalation responsiveness") reads: every such case counts,
-// and it is within target when it has a tamEngagedAt and tamEngagedAt −
-// openedAt ≤ tamResponseHours. A case with no TAM engagement recorded is a
-// miss. pending counts those of them whose target had not yet passed at the
-// end of asOf, so a reader can see why a fresh case drags the ratio down.
-func responsiveness(l *tamledger.Ledger, org *tamledger.Organization, charters []tamledger.Charter, w Window) (counted, within, pending int) {
+// CaseResponse is one case that escalation responsiveness counts: opened in
+// the window (its date in the organisation's time zone), with a severity
+// that has a TAM response target in the charter in force on that date.
+type CaseResponse struct {
+	Case         string     `json:"case"`
+	Severity     string     `json:"severity"`
+	OpenedAt     time.Time  `json:"openedAt"`
+	TAMEngagedAt *time.Time `json:"tamEngagedAt"`
+	Charter      string     `json:"charter"`
+	TargetHours  float64    `json:"targetHours"`
+	// Within: the TAM engaged within the target (tamEngagedAt − openedAt ≤
+	// tamResponseHours). A case with no TAM engagement is a miss; Pending
+	// marks those whose target had not yet passed at the end of the
+	// window's last day, so a reader can see why a fresh case drags the
+	// ratio down.
+	Within  bool `json:"within"`
+	Pending bool `json:"pending"`
+}
+
+// CaseResponses are the cases escalation responsiveness counts over w, as
+// docs/scorecard.md ("Escalation responsiveness") reads, in the order of
+// the ledger.
+func CaseResponses(l *tamledger.Ledger, w Window) []CaseResponse {
+	return caseResponses(l, orgOf(l), sortedCharters(l), w)
+}
+
+func caseResponses(l *tamledger.Ledger, org *tamledger.Organization, charters []tamledger.Charter, w Window) []CaseResponse {
 	loc := location(org)
 	endOfAsOf := time.Date(w.To.Year, w.To.Month, w.To.Day+1, 0, 0, 0, 0, loc)
+	var out []CaseResponse
 	for _, k := range l.Cases {
 		opened := tamledger.DateIn(k.OpenedAt, loc)
 		if !w.Contains(opened) {
@@ -376,14 +426,27 @@ func responsiveness(l *tamledger.Ledger, org *tamledger.Organization, charters [
 			continue
 		}
 		limit := time.Duration(math.Round(hours * float64(time.Hour)))
-		counted++
+		r := CaseResponse{Case: k.ID, Severity: k.Severity, OpenedAt: k.OpenedAt, TAMEngagedAt: k.TAMEngagedAt, Charter: ch.ID, TargetHours: hours}
 		switch {
 		case k.TAMEngagedAt != nil:
-			if k.TAMEngagedAt.Sub(k.OpenedAt) <= limit {
-				within++
-			}
+			r.Within = k.TAMEngagedAt.Sub(k.OpenedAt) <= limit
 		case !k.OpenedAt.Add(limit).Before(endOfAsOf):
-			pending++ // no TAM yet, target not passed: a miss all the same
+			r.Pending = true // no TAM yet, target not passed: a miss all the same
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// responsiveness counts the case responses over w.
+func responsiveness(l *tamledger.Ledger, org *tamledger.Organization, charters []tamledger.Charter, w Window) (counted, within, pending int) {
+	for _, r := range caseResponses(l, org, charters, w) {
+		counted++
+		if r.Within {
+			within++
+		}
+		if r.Pending {
+			pending++
 		}
 	}
 	return counted, within, pending

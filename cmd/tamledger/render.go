@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -11,14 +13,15 @@ import (
 
 	"github.com/tamledger/tamledger/render"
 	"github.com/tamledger/tamledger/roi"
+	"github.com/tamledger/tamledger/store"
 )
 
 func init() { register(newRenderCmd) }
 
 func newRenderCmd(a *app) *cobra.Command {
-	var org, asOf, file string
+	var org, asOf, file, paper string
 	c := &cobra.Command{
-		Use:   "render DOCUMENT --org ID [--as-of DATE] [-o md|html] [--file PATH]",
+		Use:   "render DOCUMENT --org ID [--as-of DATE] [-o md|html|pdf] [--paper a4|letter] [--file PATH]",
 		Short: "Write a document to agree or read: charter, ebr, reassignment, edp",
 		Long: `Render writes one of the documents people sign and read, as of a date
 (default: today in the organisation's time zone):
@@ -29,13 +32,21 @@ func newRenderCmd(a *app) *cobra.Command {
   edp           the EDP renewal dossier: value and cost over the term, the asks
 
 -o md (the default) writes Markdown, -o html one self-contained HTML file
-(styles inline, nothing fetched). The same store and --as-of give the same
-bytes. Every figure comes from the scorecard, the actions and roi. PDF is not
-available yet. See docs/render.md.`,
+(styles inline, nothing fetched), -o pdf a PDF (A4, or US Letter with
+--paper letter) with its charts drawn as vectors and its text selectable,
+page numbers and the organisation and date in the footer. A PDF goes to
+--file, or to standard output when that is not a terminal (> ebr.pdf).
+
+The same store and --as-of give the same bytes, PDF included (its dates are
+--as-of's). Every figure comes from the scorecard, the actions and roi, and
+every document says what it was generated from: the store, the date and
+the charter version. See docs/render.md.`,
 		Example: `  tamledger render charter --org acme
   tamledger render ebr --org acme --as-of 2026-09-30 -o html --file ebr.html
   tamledger render reassignment --org acme
-  tamledger render edp --org acme -o html --file edp.html`,
+  tamledger render edp --org acme -o html --file edp.html
+  tamledger render reassignment --org acme -o pdf --paper letter --file letter.pdf
+  tamledger render ebr --org acme -o pdf > ebr.pdf`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageError(fmt.Errorf("render needs one document: %s", strings.Join(render.Documents, ", ")))
@@ -52,6 +63,17 @@ available yet. See docs/render.md.`,
 			}
 			if !slices.Contains(render.Documents, args[0]) {
 				return usageError(fmt.Errorf("unknown document %q (want one of: %s)", args[0], strings.Join(render.Documents, ", ")))
+			}
+			if cmd.Flags().Changed("paper") {
+				if format != "pdf" {
+					return usageError(fmt.Errorf("--paper sets the paper of a PDF: add -o pdf, or leave --paper out"))
+				}
+				if !slices.Contains(render.Papers, paper) {
+					return usageError(fmt.Errorf("unknown paper %q (want %s)", paper, strings.Join(render.Papers, " or ")))
+				}
+			}
+			if format == "pdf" && file == "" && isTerminal(a.out) {
+				return usageError(fmt.Errorf("will not write a PDF to the terminal: give --file PATH, or redirect standard output (> %s.pdf)", args[0]))
 			}
 			ctx := cmd.Context()
 			l, err := a.ledger(ctx, org)
@@ -72,7 +94,7 @@ available yet. See docs/render.md.`,
 				return err
 			}
 			var b bytes.Buffer
-			in := render.Input{Ledger: l, Books: roi.Books(imported), AsOf: day}
+			in := render.Input{Ledger: l, Books: roi.Books(imported), AsOf: day, Store: storeName(a.db), Paper: paper}
 			if err := render.Render(&b, args[0], format, in); err != nil {
 				return err
 			}
@@ -86,5 +108,25 @@ available yet. See docs/render.md.`,
 	c.Flags().StringVar(&org, "org", "", "organisation id (required)")
 	c.Flags().StringVar(&asOf, "as-of", "", "render as of this date, YYYY-MM-DD (default today in the organisation's time zone)")
 	c.Flags().StringVar(&file, "file", "", "write to this file atomically instead of standard output")
+	c.Flags().StringVar(&paper, "paper", "a4", "the paper of -o pdf: a4 or letter")
 	return c
+}
+
+// storeName names the store for the line of a document that says what it
+// was generated from, without what a reader need not see: a SQLite file by
+// its name, a PostgreSQL database by its name and host (no user, no
+// password).
+func storeName(db string) string {
+	d, err := store.ParseDSN(db)
+	switch {
+	case err != nil:
+		return ""
+	case d.Driver == store.Postgres:
+		u, err := url.Parse(d.URL)
+		if err != nil {
+			return "PostgreSQL database"
+		}
+		return "PostgreSQL database " + strings.TrimPrefix(u.Path, "/") + " on " + u.Hostname()
+	}
+	return "SQLite file " + filepath.Base(d.Path)
 }
