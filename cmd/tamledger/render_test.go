@@ -38,7 +38,7 @@ func TestRenderCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := render.Input{Ledger: l, Books: roi.Books(nil), AsOf: tamledger.MustDate("2026-05-20")}
+	in := render.Input{Ledger: l, Books: roi.Books(nil), AsOf: tamledger.MustDate("2026-05-20"), Store: storeName(dsn)}
 	for _, doc := range []string{"charter", "ebr", "edp"} {
 		for _, f := range render.Formats {
 			t.Run(doc+" -o "+f, func(t *testing.T) {
@@ -119,7 +119,9 @@ func TestRenderErrors(t *testing.T) {
 	}{
 		{"unknown document", []string{"render", "letter", "--org", "acme"}, 2, `unknown document "letter" (want one of: charter, ebr, reassignment, edp)`},
 		{"no document", []string{"render", "--org", "acme"}, 2, "render needs one document: charter, ebr, reassignment, edp"},
-		{"unknown format", []string{"render", "ebr", "--org", "acme", "-o", "pdf"}, 2, `unknown output format "pdf" (want md, html)`},
+		{"unknown format", []string{"render", "ebr", "--org", "acme", "-o", "docx"}, 2, `unknown output format "docx" (want md, html, pdf)`},
+		{"--paper without -o pdf", []string{"render", "ebr", "--org", "acme", "--paper", "letter"}, 2, "--paper sets the paper of a PDF: add -o pdf"},
+		{"unknown paper", []string{"render", "ebr", "--org", "acme", "-o", "pdf", "--paper", "a3"}, 2, `unknown paper "a3" (want a4 or letter)`},
 		{"table is no format here", []string{"render", "ebr", "--org", "acme", "-o", "table"}, 2, `unknown output format "table"`},
 		{"unknown organisation", []string{"render", "ebr", "--org", "nope"}, 2, `unknown organization "nope"`},
 		{"no --org", []string{"render", "ebr"}, 2, "--org is required"},
