@@ -135,7 +135,7 @@ var acmeAsOf = tamledger.MustDate("2026-05-20")
 func TestGoldenHandWritten(t *testing.T) {
 	in := render.Input{Ledger: acme(), Books: roi.Books(nil), AsOf: acmeAsOf}
 	for _, doc := range render.Documents {
-		for _, f := range render.Formats {
+		for _, f := range []string{"md", "html"} { // PDF: pdf_test.go checks its text and its bytes
 			t.Run(doc+"."+f, func(t *testing.T) {
 				got := renderDoc(t, doc, f, in)
 				golden(t, "acme-"+doc+"."+f, got)
@@ -156,7 +156,7 @@ func TestGoldenDemo(t *testing.T) {
 		{"hoshizora-retail", "charter"}, {"hoshizora-retail", "ebr"},
 		{"kestrel-logistics", "reassignment"}, {"aurora-health", "edp"},
 	} {
-		for _, f := range render.Formats {
+		for _, f := range []string{"md", "html"} {
 			t.Run(c.org+"-"+c.doc+"."+f, func(t *testing.T) {
 				in := render.Input{Ledger: ls[c.org], Books: roi.Books(nil), AsOf: demoAsOf}
 				golden(t, "demo-"+c.org+"-"+c.doc+"."+f, renderDoc(t, c.doc, f, in))
