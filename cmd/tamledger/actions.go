@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/report"
 	"github.com/tamledger/tamledger/score"
 )
 
@@ -55,7 +56,7 @@ is open (critical is worst, then high, medium, low).`,
 			if err != nil {
 				return err
 			}
-			list := score.ActionList{Organization: l.Org.ID, AsOf: day, Actions: score.Actions(l, day)}
+			list := report.Actions(l, day)
 			if format == "json" {
 				err = writeJSON(a.out, list)
 			} else {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/document"
+	"github.com/tamledger/tamledger/report"
 	"github.com/tamledger/tamledger/store"
 )
 
@@ -202,7 +201,7 @@ store: tamledger pricebook list shows them.`,
 				}
 				return k.tabulate(items).write(a.out)
 			case format == "json" && id != "":
-				return writeJSONDocument(a.out, items[0].Record)
+				return report.Document(a.out, items[0].Record)
 			case format == "yaml" && id != "":
 				// Comments, so that the output still imports as it is.
 				fmt.Fprintf(a.out, "# rev %d, written %s; %s\n", items[0].Rev,
@@ -248,32 +247,6 @@ func noRecords(k *getKind, org string) string {
 		return "No price book imported: the shipped ones are in force (tamledger pricebook list).\n"
 	}
 	return fmt.Sprintf("No %ss in organization %s.\n", k.Noun, org)
-}
-
-// writeJSONDocument writes one record as one JSON document, formatted as
-// export formats the items of its List.
-func writeJSONDocument(w io.Writer, rec tamledger.Record) error {
-	var buf bytes.Buffer
-	enc := document.NewEncoder(&buf, "json")
-	if err := enc.Encode(rec); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	var list struct {
-		Items []json.RawMessage `json:"items"`
-	}
-	if err := json.Unmarshal(buf.Bytes(), &list); err != nil || len(list.Items) != 1 {
-		return fmt.Errorf("get: re-reading the JSON of %s %q: %v", rec.Kind, rec.ID, err)
-	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, list.Items[0], "", "  "); err != nil {
-		return err
-	}
-	out.WriteByte('\n')
-	_, err := w.Write(out.Bytes())
-	return err
 }
 
 // The tables of each kind: the key columns, free text last. Free text gives

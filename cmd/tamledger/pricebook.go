@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/document"
+	"github.com/tamledger/tamledger/report"
 	"github.com/tamledger/tamledger/roi"
 	"github.com/tamledger/tamledger/store"
 )
@@ -220,34 +219,6 @@ func rateText(r tamledger.Rate) string {
 	return r.Shift(2).String() + " %"
 }
 
-// writeJSON prints v as indented JSON. Text is kept whole; the characters
-// encoding/json leaves raw that a terminal would act on (DEL, the C1
-// controls, bidirectional overrides and isolates) are written as \u escapes,
-// which decode to the same text.
-func writeJSON(w io.Writer, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	out := b.Bytes()
-	if bytes.ContainsFunc(out, jsonEscapes) {
-		var e bytes.Buffer
-		for _, r := range string(out) { // valid UTF-8: encoding/json wrote it
-			if jsonEscapes(r) {
-				fmt.Fprintf(&e, `\u%04x`, r)
-			} else {
-				e.WriteRune(r)
-			}
-		}
-		out = e.Bytes()
-	}
-	_, err := w.Write(out)
-	return err
-}
-
-// jsonEscapes reports whether writeJSON escapes r.
-func jsonEscapes(r rune) bool {
-	return r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
-}
+// writeJSON prints v as indented JSON, as the API returns it
+// (report.JSON).
+func writeJSON(w io.Writer, v any) error { return report.JSON(w, v) }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/report"
 	"github.com/tamledger/tamledger/roi"
 )
 
@@ -74,8 +75,15 @@ amounts rest on estimates; and which recommendations were left out and why.
 			if err != nil {
 				return err
 			}
-			books := roi.Books(imported)
 			opt := roi.Options{ReferenceSavingsRate: reference}
+			if format == "json" {
+				v, err := report.ROI(l, imported, start, end, opt, by == "quarter")
+				if err != nil {
+					return err
+				}
+				return writeJSON(a.out, v)
+			}
+			books := roi.Books(imported)
 			r, err := roi.Compute(l, books, start, end, opt)
 			if err != nil {
 				return err
@@ -85,15 +93,6 @@ amounts rest on estimates; and which recommendations were left out and why.
 				if quarters, err = roi.ByQuarter(l, books, start, end, opt); err != nil {
 					return err
 				}
-			}
-			if format == "json" {
-				if by == "quarter" {
-					return writeJSON(a.out, struct {
-						*roi.Report
-						Quarters []roi.QuarterRow `json:"quarters"`
-					}{r, quarters})
-				}
-				return writeJSON(a.out, r)
 			}
 			return writeROI(a.out, r, quarters, books, l.Org, explain)
 		},

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/report"
 	"github.com/tamledger/tamledger/score"
 )
 
@@ -50,7 +51,7 @@ choice made where the specification is silent, are in docs/scorecard.md.`,
 			if err != nil {
 				return err
 			}
-			card := score.Scorecard(l, day)
+			card := report.Scorecard(l, day)
 			if format == "json" {
 				return writeJSON(a.out, card)
 			}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tamledger/tamledger/store"
+	"github.com/tamledger/tamledger/web"
+)
+
+func init() { register(newServeCmd) }
+
+// serveFlags are the flags of serve, which demo shares.
+type serveFlags struct {
+	addr, metricsAddr, tlsCert, tlsKey string
+}
+
+func (f *serveFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&f.addr, "addr", "127.0.0.1:8080", "the address to serve on, host:port (0.0.0.0:8080 for every interface)")
+	c.Flags().StringVar(&f.metricsAddr, "metrics-addr", "", "also serve /metrics to anyone on this address (on --addr it is for admins only)")
+	c.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (and --tls-key); cookies are then Secure")
+	c.Flags().StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+}
+
+func newServeCmd(a *app) *cobra.Command {
+	var f serveFlags
+	c := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--metrics-addr ADDR]",
+		Short: "Serve the web app and the JSON API",
+		Long: `Serve runs the web app over the store: the pages for people, the JSON API
+under /api/v1 for programs (described at /api/v1/openapi.json), /healthz, and
+Prometheus metrics at /metrics (for admins, or for anyone on --metrics-addr).
+Everything is in the binary; nothing is loaded from the internet.
+
+Nothing is served to anyone not signed in but the sign-in page: accounts are
+made with tamledger user add, API tokens with tamledger token create. An
+editor or a viewer sees only the organisations granted to them
+(docs/web.md describes the security model).
+
+Ctrl-C or SIGTERM stops it gracefully: requests in flight finish first.`,
+		Example: `  echo 'correct horse battery staple' | tamledger user add ana@example.com --role admin --password-stdin
+  tamledger serve
+  tamledger serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --metrics-addr 127.0.0.1:9090`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (f.tlsCert == "") != (f.tlsKey == "") {
+				return usageError(fmt.Errorf("give both --tls-cert and --tls-key, or neither"))
+			}
+			ctx := cmd.Context()
+			st, err := a.openExistingStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			users, err := st.Users(ctx)
+			if err != nil {
+				return err
+			}
+			if len(users) == 0 {
+				fmt.Fprintln(a.errOut, "tamledger: no account yet: no one can sign in (tamledger user add EMAIL --role admin --password-stdin makes one)")
+			}
+			return a.serve(ctx, st, f, nil)
+		},
+	}
+	f.add(c)
+	return c
+}
+
+// serve serves st until ctx ends; ready, if not nil, runs once the server
+// listens, with its base URL.
+func (a *app) serve(ctx context.Context, st *store.Store, f serveFlags, ready func(base string)) error {
+	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := web.New(web.Options{Store: st, Pages: pages(st), Logger: log})
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if f.tlsCert != "" {
+		scheme = "https"
+	}
+	err = web.Serve(ctx, srv, web.Config{
+		Addr: f.addr, MetricsAddr: f.metricsAddr, TLSCert: f.tlsCert, TLSKey: f.tlsKey,
+		Ready: func(addr net.Addr) {
+			base := scheme + "://" + hostPort(addr)
+			fmt.Fprintf(a.out, "Serving %s (Ctrl-C stops)\n", base)
+			if f.metricsAddr != "" {
+				fmt.Fprintf(a.out, "Metrics at http://%s/metrics\n", f.metricsAddr)
+			}
+			if ready != nil {
+				ready(base)
+			}
+		},
+	})
+	if err != nil {
+		return unavailableError(err)
+	}
+	return nil
+}
+
+// pages is the handler of the HTML pages: nil, until the pages land (the
+// server then lists the organisations the user may see).
+func pages(*store.Store) http.Handler { return nil }
+
+// hostPort is addr as a browser would use it (localhost for every
+// interface).
+func hostPort(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// unavailableError makes err exit with status 3 (the environment: a port
+// in use, a certificate that cannot be read).
+func unavailableError(err error) error { return &exitError{exitUnavailable, err} }
+
