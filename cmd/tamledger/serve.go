@@ -122,4 +122,3 @@ func hostPort(addr net.Addr) string {
 // unavailableError makes err exit with status 3 (the environment: a port
 // in use, a certificate that cannot be read).
 func unavailableError(err error) error { return &exitError{exitUnavailable, err} }
-
