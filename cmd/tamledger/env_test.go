@@ -221,7 +221,7 @@ spec: {name: Extra}
 `)
 	for name, dsn := range dsns {
 		t.Run(name, func(t *testing.T) {
-			demo := []string{"demo", "--as-of", "2026-06-30"}
+			demo := []string{"demo", "--no-serve", "--as-of", "2026-06-30"}
 			if _, stderr, status := cli(t, dsn, "", demo...); status != 0 {
 				t.Fatalf("demo: exit %d: %s", status, stderr)
 			}

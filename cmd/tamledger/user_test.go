@@ -112,3 +112,7 @@ func openTestStore(t *testing.T, dsn string) *store.Store {
 	}
 	return st
 }
+
+func storeUser(email, role string, orgs ...string) store.User {
+	return store.User{Email: email, Role: role, Orgs: orgs}
+}
