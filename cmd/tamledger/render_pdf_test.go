@@ -58,7 +58,7 @@ func TestRenderPDFAgainstJSON(t *testing.T) {
 	}{{1, "2026-11-27"}, {2, "2026-06-30"}} {
 		t.Run(fmt.Sprintf("seed %d %s", c.seed, c.day), func(t *testing.T) {
 			dsn := testdb.DSN(t)
-			run1(t, dsn, "demo", "--seed", fmt.Sprint(c.seed), "--as-of", c.day)
+			run1(t, dsn, "demo", "--no-serve", "--seed", fmt.Sprint(c.seed), "--as-of", c.day)
 			asOf := tamledger.MustDate(c.day)
 			docs := 0
 			for _, rec := range demo.Generate(c.seed, asOf) {
