@@ -86,6 +86,10 @@ type Workload struct {
 	Primary     bool     `json:"primary,omitempty"`
 	Regulated   bool     `json:"regulated,omitempty"`
 	Services    []string `json:"services,omitempty"`
+	// AWSWorkloadID is the id of the workload in the AWS Well-Architected
+	// Tool (32 hex digits), which tamledger sync aws matches it by; without
+	// it, the AWS workload whose name equals Name (case-insensitively).
+	AWSWorkloadID string `json:"awsWorkloadId,omitempty"`
 }
 
 // Location is the organisation's time zone (UTC when unset or unknown).
@@ -217,6 +221,7 @@ type Engagement struct {
 	Attendees   []string `json:"attendees,omitempty"`
 	Summary     string   `json:"summary,omitempty"`
 	Source      string   `json:"source,omitempty"`
+	AWSID       string   `json:"awsId,omitempty"` // the record in AWS (docs/aws-sync.md)
 }
 
 // Recommendation is advice raised to the customer.
@@ -238,6 +243,7 @@ type Recommendation struct {
 	IncidentAvoided         *IncidentAvoided `json:"incidentAvoided,omitempty"`
 	ArchitectureValue       *Money           `json:"architectureValue,omitempty"`
 	ContextualizedByTAM     bool             `json:"contextualizedByTam,omitempty"`
+	AWSID                   string           `json:"awsId,omitempty"` // the finding in AWS (docs/aws-sync.md)
 }
 
 // Quantified reports whether the recommendation has an estimated monthly
@@ -260,6 +266,7 @@ type Case struct {
 	OpenedAt     time.Time  `json:"openedAt"`
 	TAMEngagedAt *time.Time `json:"tamEngagedAt,omitempty"`
 	ResolvedAt   *time.Time `json:"resolvedAt,omitempty"`
+	AWSID        string     `json:"awsId,omitempty"` // the AWS Support case id
 }
 
 // Event is a planned event for Infrastructure Event Management.

@@ -10,6 +10,30 @@ import (
 
 var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 
+// awsWorkloadPattern is a Well-Architected Tool workload id.
+var awsWorkloadPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// maxAWSID bounds an awsId (AWS ARNs are at most 2048 characters).
+const maxAWSID = 2048
+
+// awsID checks an AWS identifier kept on a record: text without spaces or
+// control characters.
+func (p *Problems) awsID(path, v string) {
+	if v == "" {
+		return
+	}
+	if len(v) > maxAWSID {
+		p.Add(path, "%d characters is too long (want an AWS identifier of at most %d)", len(v), maxAWSID)
+		return
+	}
+	for _, r := range v {
+		if r <= ' ' || r == 0x7f {
+			p.Add(path, "bad AWS identifier %q (want an ARN or id without spaces or control characters)", v)
+			return
+		}
+	}
+}
+
 // ValidID reports whether s is a valid metadata id (also used for workload
 // and obligation ids): [a-z0-9][a-z0-9._-]{0,127}.
 func ValidID(s string) bool {
@@ -127,6 +151,7 @@ func (o *Organization) Validate() error {
 		}
 	}
 	wl := map[string]bool{}
+	awsWl := map[string]string{}
 	for i, w := range o.Workloads {
 		path := fmt.Sprintf("workloads[%d].id", i)
 		p.id(path, w.ID)
@@ -134,6 +159,16 @@ func (o *Organization) Validate() error {
 			p.Add(path, "duplicate workload %q", w.ID)
 		}
 		wl[w.ID] = true
+		if w.AWSWorkloadID != "" {
+			path := fmt.Sprintf("workloads[%d].awsWorkloadId", i)
+			switch prev, dup := awsWl[w.AWSWorkloadID]; {
+			case !awsWorkloadPattern.MatchString(w.AWSWorkloadID):
+				p.Add(path, "bad AWS workload id %q (want the 32 lowercase hex digits the Well-Architected Tool gives, such as 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d)", w.AWSWorkloadID)
+			case dup:
+				p.Add(path, "AWS workload %q is also the AWS workload of %q (give each AWS workload to one workload)", w.AWSWorkloadID, prev)
+			}
+			awsWl[w.AWSWorkloadID] = w.ID
+		}
 	}
 	return p.Err()
 }
@@ -189,6 +224,7 @@ func (e *Engagement) Validate() error {
 	p.enum("service", e.Service, Services, true)
 	p.enum("initiatedBy", e.InitiatedBy, Initiators, true)
 	p.enum("source", e.Source, Sources, false)
+	p.awsID("awsId", e.AWSID)
 	for i, w := range e.Workloads {
 		if !ValidID(w) {
 			p.id(fmt.Sprintf("workloads[%d]", i), w)
@@ -218,6 +254,7 @@ func (r *Recommendation) Validate() error {
 		p.nonNegative("incidentAvoided.downtimeHours", ia.DowntimeHours)
 		p.probability("incidentAvoided.probability", ia.Probability)
 	}
+	p.awsID("awsId", r.AWSID)
 	return p.Err()
 }
 
@@ -228,6 +265,7 @@ func (c *Case) Validate() error {
 	if c.OpenedAt.IsZero() {
 		p.Add("openedAt", "missing (want an RFC 3339 instant such as 2026-04-02T09:00:00Z)")
 	}
+	p.awsID("awsId", c.AWSID)
 	return p.Err()
 }
 

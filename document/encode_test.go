@@ -117,6 +117,10 @@ func fill(v reflect.Value, name string, i int) {
 			v.SetString(vocab[name][i%len(vocab[name])])
 		case idFields[name]:
 			v.SetString(fmt.Sprintf("v-%s.%d", strings.ToLower(name), i))
+		case name == "AWSWorkloadID":
+			v.SetString(fmt.Sprintf("%032x", 0xa1b2c3+i))
+		case name == "AWSID":
+			v.SetString(fmt.Sprintf("arn:aws:service::111122223333:thing/%s-%d", "x\u00e9\\y", i))
 		default:
 			v.SetString(fmt.Sprintf("%s %s %d", name, tricky, i))
 		}

@@ -102,7 +102,7 @@ spec:
 `,
 			errs: []string{
 				`f.yaml:7:3: spec.initiatedby: unknown field "initiatedby" (did you mean "initiatedBy"?)`,
-				`f.yaml:8:3: spec.colour: unknown field "colour" (want one of: date, service, initiatedBy, workloads, attendees, summary, source)`,
+				`f.yaml:8:3: spec.colour: unknown field "colour" (want one of: date, service, initiatedBy, workloads, attendees, summary, source, awsId)`,
 			},
 		},
 		{
@@ -499,9 +499,9 @@ c-1,acme,low,2026-04-02T09:00:00Z,blue,low,
 `,
 			docs: []string{"Case/acme/c-1"},
 			errs: []string{
-				`f.csv:1:5: column "colour": not a field of a Case (want one of: id, organization, kind, apiVersion, openedAt, resolvedAt, severity, subject, tamEngagedAt)`,
+				`f.csv:1:5: column "colour": not a field of a Case (want one of: id, organization, kind, apiVersion, awsId, openedAt, resolvedAt, severity, subject, tamEngagedAt)`,
 				`f.csv:1:6: column "severity": duplicate of column 3 (give each column once)`,
-				`f.csv:1:7: column "summary": not a field of a Case (want one of: id, organization, kind, apiVersion, openedAt, resolvedAt, severity, subject, tamEngagedAt)`,
+				`f.csv:1:7: column "summary": not a field of a Case (want one of: id, organization, kind, apiVersion, awsId, openedAt, resolvedAt, severity, subject, tamEngagedAt)`,
 			},
 		},
 		{
@@ -510,7 +510,7 @@ c-1,acme,low,2026-04-02T09:00:00Z,blue,low,
 r-1,acme,2026-03-10,tam,open,
 `,
 			docs: []string{"Recommendation/acme/r-1"},
-			errs: []string{`f.csv:1:6: column "incidentAvoided": not a field of a Recommendation (want one of: id, organization, kind, apiVersion, architectureValue, contextualizedByTam, engagement, estimatedMonthlySavings, implementedOn, incidentAvoided.downtimeHours, incidentAvoided.probability, origin, pillar, raisedOn, realizedMonthlySavings, risk, status, statusReason, title, workload)`},
+			errs: []string{`f.csv:1:6: column "incidentAvoided": not a field of a Recommendation (want one of: id, organization, kind, apiVersion, architectureValue, awsId, contextualizedByTam, engagement, estimatedMonthlySavings, implementedOn, incidentAvoided.downtimeHours, incidentAvoided.probability, origin, pillar, raisedOn, realizedMonthlySavings, risk, status, statusReason, title, workload)`},
 		},
 		{
 			name:  "the kind cannot be told",
@@ -523,7 +523,7 @@ r-1,acme,2026-03-10,tam,open,
 			docs:  []string{"Engagement/acme/e-1", "Case/acme/c-1"},
 			errs: []string{
 				`f.csv:4:1: kind: "Charter" cannot be given in CSV (want one of: Engagement, Recommendation, Case)`,
-				`f.csv:5:4: spec.date: unknown field "date" (want one of: severity, subject, openedAt, tamEngagedAt, resolvedAt)`,
+				`f.csv:5:4: spec.date: unknown field "date" (want one of: severity, subject, openedAt, tamEngagedAt, resolvedAt, awsId)`,
 			},
 		},
 		{

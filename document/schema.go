@@ -42,10 +42,11 @@ var schemaRules = map[string]struct {
 		"currency":    pattern(`^[A-Z]{3}$`),
 		"timezone":    describe("IANA time zone such as Europe/London; default UTC"),
 	}},
-	"Account":  {required: []string{"id"}},
-	"EDP":      {required: []string{"start", "end"}},
-	"TAM":      {props: map[string]func(*jsonschema.Schema){"seniority": enum(tamledger.Seniorities.Values()), "portfolioSize": minimum0}},
-	"Workload": {required: []string{"id"}, props: map[string]func(*jsonschema.Schema){"id": pattern(idPattern)}},
+	"Account": {required: []string{"id"}},
+	"EDP":     {required: []string{"start", "end"}},
+	"TAM":     {props: map[string]func(*jsonschema.Schema){"seniority": enum(tamledger.Seniorities.Values()), "portfolioSize": minimum0}},
+	"Workload": {required: []string{"id"}, props: map[string]func(*jsonschema.Schema){"id": pattern(idPattern),
+		"awsWorkloadId": both(pattern(`^[0-9a-f]{32}$`), describe("the workload's id in the AWS Well-Architected Tool (tamledger sync aws)"))}},
 	"Charter": {required: []string{"effective"}, props: map[string]func(*jsonschema.Schema){
 		"backupTam": describe("backup TAM coverage agreed"),
 	}},
@@ -57,15 +58,16 @@ var schemaRules = map[string]struct {
 	}},
 	"Engagement": {required: []string{"date", "service", "initiatedBy"}, props: map[string]func(*jsonschema.Schema){
 		"service": enum(tamledger.Services.Values()), "initiatedBy": enum(tamledger.Initiators.Values()), "source": enum(tamledger.Sources.Values()),
-		"workloads": itemsPattern(idPattern),
+		"workloads": itemsPattern(idPattern), "awsId": awsID,
 	}},
 	"Recommendation": {required: []string{"raisedOn", "origin", "status"}, props: map[string]func(*jsonschema.Schema){
 		"engagement": pattern(idPattern), "workload": pattern(idPattern),
 		"origin": enum(tamledger.Origins.Values()), "pillar": enum(tamledger.Pillars.Values()), "risk": enum(tamledger.Risks.Values()),
 		"status": enum(tamledger.Statuses.Values()), "architectureValue": describe("value of the architecture improvement per year"),
+		"awsId": awsID,
 	}},
 	"IncidentAvoided": {props: map[string]func(*jsonschema.Schema){"downtimeHours": minimum0, "probability": fraction}},
-	"Case":            {required: []string{"severity", "openedAt"}, props: map[string]func(*jsonschema.Schema){"severity": enum(tamledger.Severities.Values())}},
+	"Case":            {required: []string{"severity", "openedAt"}, props: map[string]func(*jsonschema.Schema){"severity": enum(tamledger.Severities.Values()), "awsId": awsID}},
 	"Event": {required: []string{"date"}, props: map[string]func(*jsonschema.Schema){
 		"type": enum(tamledger.EventTypes.Values()), "probabilityReduction": fraction,
 	}},
@@ -124,6 +126,21 @@ func describe(d string) func(*jsonschema.Schema) {
 }
 
 func minimum0(s *jsonschema.Schema) { s.Minimum = "0" }
+
+func both(fs ...func(*jsonschema.Schema)) func(*jsonschema.Schema) {
+	return func(s *jsonschema.Schema) {
+		for _, f := range fs {
+			f(s)
+		}
+	}
+}
+
+// awsID is an AWS identifier kept on a record by tamledger sync aws.
+func awsID(s *jsonschema.Schema) {
+	s.Pattern = `^[^\x00-\x20\x7f]+$`
+	s.MaxLength = ptr(uint64(2048))
+	s.Description = "the record's identifier in AWS, written by tamledger sync aws"
+}
 
 func fraction(s *jsonschema.Schema) { s.Minimum, s.Maximum = "0", "1" }
 
