@@ -168,6 +168,11 @@ func Sync(ctx context.Context, st *store.Store, req SyncRequest) (*SyncSummary, 
 	if err := s.write(); err != nil {
 		return nil, err
 	}
+	order := map[string]int{}
+	for i, svc := range awssync.Services {
+		order[svc] = i
+	}
+	sort.SliceStable(sum.Skipped, func(i, j int) bool { return order[sum.Skipped[i].Service] < order[sum.Skipped[j].Service] })
 	if req.DryRun {
 		return sum, tx.Rollback()
 	}
@@ -398,10 +403,5 @@ func (s *syncer) write() error {
 			sv.Unchanged++
 		}
 	}
-	order := map[string]int{}
-	for i, svc := range awssync.Services {
-		order[svc] = i
-	}
-	sort.SliceStable(s.sum.Skipped, func(i, j int) bool { return order[s.sum.Skipped[i].Service] < order[s.sum.Skipped[j].Service] })
 	return nil
 }
