@@ -145,7 +145,9 @@ func Sync(ctx context.Context, st *store.Store, req SyncRequest) (*SyncSummary, 
 		return nil, err
 	}
 	if snap.Read[awssync.WellArchitected] {
-		s.wellArchitected(snap.Workloads, req.Now)
+		if err := s.wellArchitected(snap.Workloads, req.Now); err != nil {
+			return nil, err
+		}
 	}
 	if snap.Read[awssync.TrustedAdvisor] || snap.Read[awssync.CostOptimizationHub] {
 		for _, r := range snap.Recommendations {
@@ -255,7 +257,7 @@ func (s *syncer) recommendation(svc string, r tamledger.Recommendation) {
 
 // wellArchitected matches the workloads and queues their reviews and
 // high-risk questions.
-func (s *syncer) wellArchitected(ws []awssync.Workload, now time.Time) {
+func (s *syncer) wellArchitected(ws []awssync.Workload, now time.Time) error {
 	const svc = awssync.WellArchitected
 	matched := map[string]bool{}
 	for _, w := range ws {
@@ -299,6 +301,7 @@ func (s *syncer) wellArchitected(ws []awssync.Workload, now time.Time) {
 		if id := reviewID(w.ID, w.Latest); w.Latest > 0 && s.engs[id] {
 			eng = id
 		}
+		current := map[string]bool{}
 		for _, im := range w.Improvements {
 			title := im.Title
 			if im.Lens != "wellarchitected" {
@@ -309,7 +312,11 @@ func (s *syncer) wellArchitected(ws []awssync.Workload, now time.Time) {
 				Title: title, Risk: "high", Status: "open", AWSID: w.ID + "/" + im.Lens + "/" + im.QuestionID,
 			}
 			r.ID = awssync.ID("aws-wa", w.ID+"-"+im.Lens+"-"+im.QuestionID)
+			current[r.ID] = true
 			s.recommendation(svc, r)
+		}
+		if err := s.resolved(w, current, now); err != nil {
+			return err
 		}
 	}
 	for _, wl := range s.org.Workloads {
@@ -317,6 +324,44 @@ func (s *syncer) wellArchitected(ws []awssync.Workload, now time.Time) {
 			s.sum.WithoutAWS = append(s.sum.WithoutAWS, wl.ID)
 		}
 	}
+	return nil
+}
+
+// resolved marks implemented the high risks of w written by an earlier
+// sync that the Well-Architected Tool no longer lists (the answer was
+// improved), on the date the sync notices it. One a user changed since is
+// left as the user set it, and listed.
+func (s *syncer) resolved(w awssync.Workload, current map[string]bool, now time.Time) error {
+	const svc = awssync.WellArchitected
+	var ids []string
+	for id, r := range s.stored {
+		if r.Origin == "well-architected" && strings.HasPrefix(r.AWSID, w.ID+"/") && !current[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		_, meta, ok, err := s.tx.GetMeta(s.ctx, tamledger.KindRecommendation, s.org.ID, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if meta.Managed.Owner != tamledger.ManagerAWS || !meta.Managed.Simple() {
+			if s.stored[id].Status != "implemented" {
+				s.skip(svc, tamledger.KindRecommendation, id, "no longer a high risk in the Well-Architected Tool; left as a user changed it")
+			}
+			continue
+		}
+		r := *s.stored[id]
+		if r.Status != "implemented" {
+			on := tamledger.DateOf(now.UTC())
+			r.Status, r.StatusReason, r.ImplementedOn = "implemented", "no longer a high risk in the Well-Architected Tool", &on
+		}
+		s.recommendation(svc, r)
+	}
+	return nil
 }
 
 func reviewID(workload string, milestone int32) string {

@@ -396,3 +396,40 @@ func TestSyncAmbiguousName(t *testing.T) {
 		t.Errorf("unmatched: %v", got)
 	}
 }
+
+// A high risk the Well-Architected Tool no longer lists was improved: the
+// sync marks it implemented on the day it notices, once; one a user took
+// over is left as the user set it.
+func TestSyncResolvedHighRisk(t *testing.T) {
+	st, f := syncSetup(t)
+	ctx := context.Background()
+	syncAWS(t, st, false)
+	backup := awssync.ID("aws-wa", awsfake.PaymentsID+"-wellarchitected-failure-management-backup")
+	detect := awssync.ID("aws-wa", awsfake.PaymentsID+"-wellarchitected-detect-investigate-events")
+	if _, err := ledger.SetStatus(ctx, st, ledger.StatusRequest{Org: "acme", ID: detect, Status: "accepted"}); err != nil {
+		t.Fatal(err)
+	}
+	imps := f.Workloads[0].Improvements
+	f.Workloads[0].Improvements = []awsfake.Improvement{imps[0], imps[2]} // backup and detect improved
+	sum := syncAWS(t, st, false)
+	if got := counts(sum)[awssync.WellArchitected]; got[1] != 1 || got[4] != 2 {
+		t.Errorf("counts %v, want 1 updated and 2 skipped (staging, the user's)", got)
+	}
+	r := get[tamledger.Recommendation](t, st, tamledger.KindRecommendation, backup)
+	if r.Status != "implemented" || r.ImplementedOn == nil || r.ImplementedOn.String() != "2026-11-30" || r.RaisedOn.String() != "2026-09-20" {
+		t.Errorf("improved: %+v", r)
+	}
+	if d := get[tamledger.Recommendation](t, st, tamledger.KindRecommendation, detect); d.Status != "accepted" {
+		t.Errorf("the user's recommendation: %+v", d)
+	}
+	before := export(t, st)
+	syncNow = syncNow.AddDate(0, 0, 3)
+	defer func() { syncNow = syncNow.AddDate(0, 0, -3) }()
+	sum = syncAWS(t, st, false)
+	if got := counts(sum)[awssync.WellArchitected]; got[0]+got[1] != 0 {
+		t.Errorf("a later sync changed %v", got)
+	}
+	if export(t, st) != before {
+		t.Error("a later sync changed the export (the implementation date moved?)")
+	}
+}
