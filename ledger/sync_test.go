@@ -251,23 +251,18 @@ func TestSyncKeepsUserEdits(t *testing.T) {
 	if _, err := ledger.SetStatus(ctx, st, ledger.StatusRequest{Org: "acme", ID: mfaID, Status: "implemented", On: ptr(tamledger.MustDate("2026-11-01"))}); err != nil {
 		t.Fatal(err)
 	}
-	engaged := time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC)
-	for _, id := range []string{caseID, case2ID} {
-		tx, err := st.BeginAs(ctx, store.Write{Manager: tamledger.WebManager("alee@acme.example"), Edit: true})
-		if err != nil {
-			t.Fatal(err)
+	engaged := time.Date(2026, 11, 27, 3, 30, 0, 0, time.UTC)
+	for id, req := range map[string]ledger.EngagedRequest{
+		caseID:  {At: ptr(time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC))},
+		case2ID: {At: &engaged, Manager: tamledger.WebManager("alee@acme.example")},
+	} {
+		req.Org, req.ID = "acme", id
+		if done, err := ledger.SetTAMEngaged(ctx, st, req); err != nil || done.Change != tamledger.Updated {
+			t.Fatalf("%s: %v %v", id, done.Change, err)
 		}
-		rec, _, err := tx.Get(ctx, tamledger.KindCase, "acme", id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec.Value.(*tamledger.Case).TAMEngagedAt = &engaged
-		if _, err := tx.Put(ctx, rec); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+	}
+	if _, err := ledger.SetTAMEngaged(ctx, st, ledger.EngagedRequest{Org: "acme", ID: case2ID, At: ptr(engaged.Add(-time.Hour))}); tamledger.ErrorCode(err) != tamledger.EINVALID {
+		t.Errorf("an engagement before the case opened: %v", err)
 	}
 	if err := ledger.Delete(ctx, st, tamledger.KindRecommendation, "acme", "aws-ta-8b602b6f-452d-4cb2-8a9e-c7650955d9cd", 0); err != nil {
 		t.Fatal(err)

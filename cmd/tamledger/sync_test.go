@@ -134,6 +134,47 @@ func TestSyncAWSCommand(t *testing.T) {
 	})
 }
 
+// What AWS does not say, the user records with case set; later syncs keep
+// it and still update what AWS changes.
+func TestSyncAWSCaseSet(t *testing.T) {
+	dsn, f := syncCLI(t)
+	if _, stderr, code := cli(t, dsn, "", "sync", "aws", "--org", "acme", "-q"); code != 0 {
+		t.Fatalf("sync: %d %s", code, stderr)
+	}
+	const id = "aws-case-111122223333-muen-2026-1a2b3c4d5e6f7a8b" // opened 2026-11-27T03:12:45.001Z
+	for _, tt := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"--tam-engaged-at", "2026-11-27T03:00:00Z"}, 2, "before case " + id + " was opened at 2026-11-27T03:12:45.001Z"},
+		{[]string{"--tam-engaged-at", "yesterday"}, 2, `--tam-engaged-at: bad instant "yesterday"`},
+		{[]string{}, 2, "give --tam-engaged-at INSTANT, or --clear-tam-engaged-at"},
+		{[]string{"--tam-engaged-at", "2026-11-27T04:40:00+01:00", "--rev", "7"}, 2, "changed after it was read"},
+		{[]string{"--tam-engaged-at", "2026-11-27T04:40:00+01:00"}, 0, "updated case " + id + ": TAM engaged at 2026-11-27T03:40:00Z, 27m0s after it was opened\n"},
+	} {
+		stdout, stderr, code := cli(t, dsn, "", append([]string{"case", "set", id, "--org", "acme"}, tt.args...)...)
+		if code != tt.code || !strings.Contains(stdout+stderr, tt.out) {
+			t.Errorf("case set %v: exit %d, %q%q; want %d and %q", tt.args, code, stdout, stderr, tt.code, tt.out)
+		}
+	}
+	f.Cases[1]["status"] = "resolved"
+	f.Cases[1]["recentCommunications"] = map[string]any{"communications": []any{
+		map[string]any{"body": "fixed", "submittedBy": "Amazon Web Services", "timeCreated": "2026-11-28T08:00:00.000Z"}}}
+	stdout, stderr, code := cli(t, dsn, "", "sync", "aws", "--org", "acme")
+	if code != 0 || !strings.Contains(stdout, "support               ok              0        1          2") {
+		t.Errorf("sync after case set: %d %s\n%s", code, stderr, stdout)
+	}
+	doc, _, _ := cli(t, dsn, "", "get", "case", id, "--org", "acme")
+	if !strings.Contains(doc, `tamEngagedAt: "2026-11-27T03:40:00Z"`) || !strings.Contains(doc, `resolvedAt: "2026-11-28T08:00:00Z"`) {
+		t.Errorf("the case after the sync:\n%s", doc)
+	}
+	if stdout, _, code := cli(t, dsn, "", "case", "set", id, "--org", "acme", "--clear-tam-engaged-at", "-o", "json"); code != 0 ||
+		!strings.Contains(stdout, `"change": "updated"`) || strings.Contains(stdout, "tamEngagedAt") {
+		t.Errorf("clear: %d %s", code, stdout)
+	}
+}
+
 func TestSyncAWSUsage(t *testing.T) {
 	dsn, f := syncCLI(t)
 	for _, tt := range []struct {
