@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/tamledger/tamledger/awssync"
 	"github.com/tamledger/tamledger/document"
 	"github.com/tamledger/tamledger/internal/awsfake"
+	"github.com/tamledger/tamledger/internal/testdb"
 	"github.com/tamledger/tamledger/ledger"
 	"github.com/tamledger/tamledger/store"
 )
@@ -426,5 +428,83 @@ func TestSyncResolvedHighRisk(t *testing.T) {
 	}
 	if export(t, st) != before {
 		t.Error("a later sync changed the export (the implementation date moved?)")
+	}
+}
+
+// BenchmarkSyncLargeAccount reads and writes an account with 2,000 Trusted
+// Advisor and 2,000 Cost Optimization Hub recommendations and 1,000 cases
+// (pages of 100, the services' own maximum or less), then syncs it again
+// with nothing changed: docs/performance.md, "Sync from AWS".
+//
+//	go test ./ledger -run '^$' -bench SyncLargeAccount -benchtime 3x
+func BenchmarkSyncLargeAccount(b *testing.B) {
+	f := awsfake.New(b)
+	f.Env(b)
+	f.PageSize = 100
+	f.Fill()
+	ta, coh, cs := f.TARecs[2], f.COHRecs[0], f.Cases[0]
+	f.TARecs, f.COHRecs, f.Cases = nil, nil, nil
+	for i := range 2000 {
+		r := clone(ta)
+		r["id"] = fmt.Sprintf("0d3c1a5e-7d2b-4e0f-9c55-%012d", i)
+		r["arn"] = "arn:aws:trustedadvisor::111122223333:recommendation/" + r["id"].(string)
+		f.TARecs = append(f.TARecs, r)
+		c := clone(coh)
+		c["recommendationId"] = fmt.Sprintf("MDAwMDAwMDAwMDAwLWU5ZTQ4ZjdiLWFBQkMtNGQ4Yi05YjFhLT%08d", i)
+		f.COHRecs = append(f.COHRecs, c)
+	}
+	for i := range 1000 {
+		c := clone(cs)
+		c["caseId"] = fmt.Sprintf("case-111122223333-muen-2026-%016x", i)
+		f.Cases = append(f.Cases, c)
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var first, again time.Duration
+	for range b.N {
+		b.StopTimer()
+		st, err := store.Open(context.Background(), testdb.DSN(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		mustImportB(b, st, syncOrg)
+		b.StartTimer()
+		for round := range 2 {
+			start := time.Now()
+			snap, err := awssync.Read(context.Background(), cfg, awssync.Options{Now: syncNow})
+			if err != nil {
+				b.Fatal(err)
+			}
+			sum, err := ledger.Sync(context.Background(), st, ledger.SyncRequest{Org: "acme", AWS: snap, Now: syncNow})
+			if err != nil || len(sum.Failed()) > 0 {
+				b.Fatal(err, sum.Failed())
+			}
+			if round == 0 {
+				first += time.Since(start)
+			} else {
+				again += time.Since(start)
+			}
+		}
+		b.StopTimer()
+		st.Close()
+	}
+	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms/first-sync")
+	b.ReportMetric(float64(again.Milliseconds())/float64(b.N), "ms/re-sync")
+}
+
+func clone(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func mustImportB(b *testing.B, st *store.Store, text string) {
+	b.Helper()
+	if _, err := ledger.Import(context.Background(), st, []ledger.Source{{Name: "acme.yaml", Reader: strings.NewReader(text)}}, ledger.Options{}); err != nil {
+		b.Fatal(err)
 	}
 }

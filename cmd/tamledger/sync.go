@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
@@ -107,7 +109,7 @@ AWS and reports what would change, writing nothing.`,
 			} else if !ok {
 				return usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", org))
 			}
-			cfg, err := loadAWSConfig(ctx, profile, region)
+			cfg, err := loadAWSConfig(ctx, a.log, profile, region)
 			if err != nil {
 				return err
 			}
@@ -160,7 +162,7 @@ AWS and reports what would change, writing nothing.`,
 // --region. A profile that does not exist, or no region at all, is a usage
 // error; the credentials themselves are resolved, and never shown, when the
 // first call needs them.
-func loadAWSConfig(ctx context.Context, profile, region string) (aws.Config, error) {
+func loadAWSConfig(ctx context.Context, log *slog.Logger, profile, region string) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
@@ -172,10 +174,25 @@ func loadAWSConfig(ctx context.Context, profile, region string) (aws.Config, err
 	if err != nil {
 		return aws.Config{}, usageError(fmt.Errorf("AWS configuration: %v (check --profile, AWS_PROFILE and the files in ~/.aws)", err))
 	}
+	// The SDK's own warnings go to tamledger's logger (no request or
+	// credential is ever logged: the client log mode stays off).
+	cfg.Logger = slogLogger{log}
 	if cfg.Region == "" {
 		return aws.Config{}, usageError(fmt.Errorf("no AWS region: give --region, or set AWS_REGION or a region in the profile (the Well-Architected Tool's region)"))
 	}
 	return cfg, nil
+}
+
+// slogLogger passes the SDK's log lines to slog.
+type slogLogger struct{ log *slog.Logger }
+
+func (l slogLogger) Logf(c logging.Classification, format string, v ...any) {
+	msg := fmt.Sprintf(format, v...)
+	if c == logging.Debug {
+		l.log.Debug("aws sdk", "msg", msg)
+		return
+	}
+	l.log.Warn("aws sdk", "msg", msg)
 }
 
 func printSyncSummary(w io.Writer, s *ledger.SyncSummary) {
