@@ -13,7 +13,7 @@ import (
 // each field of a stored record remembers which manager last set it, after
 // Kubernetes server-side apply (docs/documents.md, "Who changed what").
 //
-// Appliers (a file import, the AWS sync, later the calendar import)
+// Appliers (a file import, the AWS sync, the calendar import)
 // state a record whole, again and again; their writes merge with Apply.
 // Editors (the CLI's log, recommendation set and delete, later the web app)
 // change some fields once, on purpose; their writes take the fields they
@@ -22,6 +22,9 @@ const (
 	ManagerImport = "import" // tamledger import of a file
 	ManagerCLI    = "cli"    // tamledger log, recommendation set, delete
 	ManagerAWS    = "aws"    // tamledger sync aws
+	// ManagerCalendar is tamledger import of an iCalendar file (an
+	// applier: it states the engagements of the meetings it reads).
+	ManagerCalendar = "calendar"
 )
 
 // WebManager is the manager of a web app user's edits ("web:EMAIL"), so

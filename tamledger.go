@@ -29,7 +29,10 @@ type Organization struct {
 	Contacts            []Contact    `json:"contacts,omitempty"`
 	Complexity          *Complexity  `json:"complexity,omitempty"`
 	Workloads           []Workload   `json:"workloads,omitempty"`
-	Notes               string       `json:"notes,omitempty"`
+	// CalendarRules classify the meetings of a calendar import into
+	// services before the default rules (DefaultCalendarRules).
+	CalendarRules []CalendarRule `json:"calendarRules,omitempty"`
+	Notes         string         `json:"notes,omitempty"`
 }
 
 type Account struct {

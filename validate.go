@@ -170,6 +170,18 @@ func (o *Organization) Validate() error {
 			awsWl[w.AWSWorkloadID] = w.ID
 		}
 	}
+	for i, r := range o.CalendarRules {
+		path := fmt.Sprintf("calendarRules[%d]", i)
+		p.enum(path+".service", r.Service, Services, true)
+		if len(r.Match) == 0 {
+			p.Add(path+".match", "missing (want a list of words or phrases, such as [FinOps, budget review])")
+		}
+		for j, m := range r.Match {
+			if len(phraseWords(m)) == 0 {
+				p.Add(fmt.Sprintf("%s.match[%d]", path, j), "%q has no letter or digit (want a word or phrase to find in a meeting's summary or description)", m)
+			}
+		}
+	}
 	return p.Err()
 }
 

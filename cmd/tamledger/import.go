@@ -27,10 +27,11 @@ func newImportCmd(a *app) *cobra.Command {
 		format   string
 		quiet    bool
 		force    bool
+		cf       calendarFlags
 	)
 	c := &cobra.Command{
-		Use:   "import FILE... | -",
-		Short: "Import documents (YAML, JSON, CSV) into the store, all or nothing",
+		Use:   "import FILE... | -  |  import FILE.ics --org ID",
+		Short: "Import documents (YAML, JSON, CSV) or a calendar's meetings (.ics) into the store, all or nothing",
 		Long: `Import reads tamledger documents and writes them to the store in one
 transaction: either every document of every file lands, or none does.
 
@@ -52,17 +53,44 @@ changed it since the file's last import. A file that changes a field someone
 else set since — or a record someone deleted — is a conflict: the import
 names the file, the record and each field with both values, exits 2 and
 writes nothing. --force-conflicts takes the file's values (and brings
-deleted records back).`,
+deleted records back).
+
+An iCalendar file (.ics, or --format ics for standard input), as Google
+Calendar, Outlook or Apple Calendar export it, is read with --org ID: each
+meeting up to --as-of (default today) whose organizer or an attendee is of
+the organisation's account team (accountTeam e-mails or domains) becomes an
+engagement (source ics), classified into a service by the organisation's
+calendarRules and the default rules; --dry-run prints the table of what would
+be imported and why, -o json the same as JSON. Re-importing an updated
+calendar updates the engagements it imported, removes those of cancelled
+meetings, and keeps the fields you changed since. docs/calendar.md has it all.`,
 		Example: `  tamledger import acme.yaml
   tamledger import charter.yaml engagements.csv recommendations.csv
   cat export.json | tamledger import -
   tamledger import --dry-run big.csv       # validate only
-  tamledger import --force-conflicts acme.yaml   # the file wins where others edited`,
+  tamledger import --force-conflicts acme.yaml   # the file wins where others edited
+  tamledger import meetings.ics --org acme --dry-run   # how each meeting would be classified
+  tamledger import meetings.ics --org acme --as-of 2026-06-30`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out, err := a.outputFormat("table", "json")
 			if err != nil {
 				return err
+			}
+			ics := strings.EqualFold(format, "ics")
+			for _, name := range args {
+				ics = ics || isCalendarFile(name)
+			}
+			if ics {
+				for _, name := range args {
+					if name != "-" && !isCalendarFile(name) {
+						return usageError(fmt.Errorf("%s: import iCalendar files apart from documents (run tamledger import once for each)", name))
+					}
+				}
+				return a.importCalendar(cmd.Context(), args, cf, out, maxBytes, dryRun, force, quiet)
+			}
+			if cf.org != "" || cf.asOf != "" || cf.from != "" {
+				return usageError(fmt.Errorf("--org, --as-of and --from apply to iCalendar files (.ics) only: documents name their organisation in metadata.organization"))
 			}
 			var sources []ledger.Source
 			for _, name := range args {
@@ -118,7 +146,10 @@ deleted records back).`,
 	}
 	c.Flags().Int64Var(&maxBytes, "max-bytes", 64<<20, "refuse an input larger than this many bytes (0: no limit)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "validate and resolve everything, then write nothing")
-	c.Flags().StringVar(&format, "format", "", "input format when the file name does not tell: yaml, json or csv")
+	c.Flags().StringVar(&format, "format", "", "input format when the file name does not tell: yaml, json, csv or ics")
+	c.Flags().StringVar(&cf.org, "org", "", "iCalendar: the organisation whose engagements the meetings are")
+	c.Flags().StringVar(&cf.asOf, "as-of", "", "iCalendar: read meetings up to this date, YYYY-MM-DD (default today in the organisation's time zone)")
+	c.Flags().StringVar(&cf.from, "from", "", "iCalendar: read meetings from this date on, YYYY-MM-DD (default all)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
 	c.Flags().BoolVar(&force, "force-conflicts", false, "take the files' values where another source changed a field since, and bring back deleted records")
 	return c
