@@ -47,6 +47,13 @@ var schemaRules = map[string]struct {
 	"TAM":     {props: map[string]func(*jsonschema.Schema){"seniority": enum(tamledger.Seniorities.Values()), "portfolioSize": minimum0}},
 	"Workload": {required: []string{"id"}, props: map[string]func(*jsonschema.Schema){"id": pattern(idPattern),
 		"awsWorkloadId": both(pattern(`^[0-9a-f]{32}$`), describe("the workload's id in the AWS Well-Architected Tool (tamledger sync aws)"))}},
+	"CalendarRule": {required: []string{"service", "match"}, props: map[string]func(*jsonschema.Schema){
+		"service": enum(tamledger.Services.Values()),
+		"match": func(s *jsonschema.Schema) {
+			s.Description = "words or phrases that classify a meeting into the service (docs/calendar.md)"
+			s.MinItems = ptr(uint64(1))
+		},
+	}},
 	"Charter": {required: []string{"effective"}, props: map[string]func(*jsonschema.Schema){
 		"backupTam": describe("backup TAM coverage agreed"),
 	}},

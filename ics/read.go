@@ -362,6 +362,11 @@ func (rd *reader) vtimezone(c *component) *vtimezone {
 		if p := o.first("RRULE"); p != nil {
 			if ro, ok := rd.rrule(p); ok {
 				ro.Dtstart = ob.start
+				if ro.Dtstart.Year() < 1900 {
+					// Outlook starts its rules in 1601; rrule-go looks back
+					// at most 292 years (a time.Duration) from a date.
+					ro.Dtstart = ro.Dtstart.AddDate(1900-ro.Dtstart.Year(), 0, 0)
+				}
 				if !ro.Until.IsZero() && strings.HasSuffix(strings.ToUpper(p.value), "Z") {
 					ro.Until = ro.Until.Add(ob.from)
 				}
