@@ -3,7 +3,7 @@ package ledger
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -215,9 +215,11 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// CalendarID is the engagement id of an occurrence: "ics-" and 16 hex
-// digits of the SHA-256 of the UID, then "-" and the instance for an
-// occurrence of a series ("ics-3f2a9c0d1e4b5a69-20260105").
+// CalendarID is the engagement id of an occurrence: "ics-" and the first
+// 50 bits of the SHA-256 of the UID in 10 characters of lower-case base32,
+// then "-" and the instance for an occurrence of a series
+// ("ics-q3zk7mdv2a-20260105": 23 characters, which get's table shows
+// whole).
 func CalendarID(uid, instance string) string {
 	id := calendarPrefix(uid)
 	if instance != "" {
@@ -228,8 +230,13 @@ func CalendarID(uid, instance string) string {
 
 func calendarPrefix(uid string) string {
 	h := sha256.Sum256([]byte(uid))
-	return "ics-" + hex.EncodeToString(h[:8])
+	return "ics-" + idEncoding.EncodeToString(h[:7])[:10]
 }
+
+// calendarPrefixLen is the length of calendarPrefix's ids.
+const calendarPrefixLen = len("ics-") + 10
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
 // putMeetings writes the engagements of res.Meetings[idx]. A field another
 // source set since the calendar last stated it is kept as it is: the
@@ -385,8 +392,8 @@ func prune(ctx context.Context, tx *store.Tx, res *CalendarResult, cal *ics.Resu
 			continue
 		}
 		p := r.ID
-		if len(p) > 20 {
-			p = p[:20]
+		if len(p) > calendarPrefixLen {
+			p = p[:calendarPrefixLen]
 		}
 		if !prefixes[p] {
 			continue
