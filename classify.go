@@ -47,33 +47,75 @@ type Classification struct {
 // organisation's calendarRules first, then DefaultCalendarRules, in order;
 // the first rule with a match wins.
 func (o *Organization) Classify(summary, description string) Classification {
-	var own []CalendarRule
-	if o != nil {
-		own = o.CalendarRules
-	}
-	for _, part := range []struct{ name, text string }{{"summary", summary}, {"description", description}} {
-		words := phraseWords(part.text)
-		if len(words) == 0 {
-			continue
-		}
-		for i, rules := range [][]CalendarRule{own, DefaultCalendarRules} {
-			for _, r := range rules {
-				for _, m := range r.Match {
-					if containsPhrase(words, phraseWords(m)) {
-						return Classification{Service: r.Service, Match: m, In: part.name, Own: i == 0}
-					}
-				}
-			}
-		}
-	}
-	return Classification{Service: DefaultService}
+	return o.Classifier().Classify(summary, description)
 }
 
 // NamedWorkloads returns the ids of the organisation's workloads whose id
 // or name appears in the text (whole words, as rules match), in the
 // organisation's order.
 func (o *Organization) NamedWorkloads(text ...string) []string {
-	if o == nil || len(o.Workloads) == 0 {
+	return o.Classifier().NamedWorkloads(text...)
+}
+
+// Classifier is an organisation's rules and workload names, split into
+// words once, for classifying many meetings.
+type Classifier struct {
+	rules     []phraseRule
+	workloads []workloadNames
+}
+
+type phraseRule struct {
+	service, match string
+	words          []string
+	own            bool
+}
+
+type workloadNames struct {
+	id        string
+	id2, name []string
+}
+
+// Classifier prepares the organisation's rules (nil: the defaults only).
+func (o *Organization) Classifier() *Classifier {
+	c := &Classifier{}
+	var own []CalendarRule
+	if o != nil {
+		own = o.CalendarRules
+		for _, w := range o.Workloads {
+			c.workloads = append(c.workloads, workloadNames{id: w.ID, id2: phraseWords(w.ID), name: phraseWords(w.Name)})
+		}
+	}
+	for i, rules := range [][]CalendarRule{own, DefaultCalendarRules} {
+		for _, r := range rules {
+			for _, m := range r.Match {
+				if words := phraseWords(m); len(words) > 0 {
+					c.rules = append(c.rules, phraseRule{service: r.Service, match: m, words: words, own: i == 0})
+				}
+			}
+		}
+	}
+	return c
+}
+
+// Classify is Organization.Classify with the prepared rules.
+func (c *Classifier) Classify(summary, description string) Classification {
+	for _, part := range []struct{ name, text string }{{"summary", summary}, {"description", description}} {
+		words := phraseWords(part.text)
+		if len(words) == 0 {
+			continue
+		}
+		for _, r := range c.rules {
+			if containsPhrase(words, r.words) {
+				return Classification{Service: r.service, Match: r.match, In: part.name, Own: r.own}
+			}
+		}
+	}
+	return Classification{Service: DefaultService}
+}
+
+// NamedWorkloads is Organization.NamedWorkloads with the prepared names.
+func (c *Classifier) NamedWorkloads(text ...string) []string {
+	if len(c.workloads) == 0 {
 		return nil
 	}
 	var words []string
@@ -81,9 +123,9 @@ func (o *Organization) NamedWorkloads(text ...string) []string {
 		words = append(append(words, phraseWords(t)...), "") // "" keeps parts apart
 	}
 	var ids []string
-	for _, w := range o.Workloads {
-		if containsPhrase(words, phraseWords(w.ID)) || (w.Name != "" && containsPhrase(words, phraseWords(w.Name))) {
-			ids = append(ids, w.ID)
+	for _, w := range c.workloads {
+		if containsPhrase(words, w.id2) || containsPhrase(words, w.name) {
+			ids = append(ids, w.id)
 		}
 	}
 	return ids

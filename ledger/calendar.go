@@ -113,12 +113,13 @@ func ImportCalendar(ctx context.Context, st *store.Store, req CalendarRequest) (
 
 	produced := map[string]bool{}
 	var active, cancelled []int
+	cls := org.Classifier()
 	for _, m := range cal.Meetings {
 		if !withTeam(org, m) {
 			res.Skipped++
 			continue
 		}
-		cm := calendarMeeting(org, m)
+		cm := calendarMeeting(org, cls, m)
 		produced[cm.ID] = true
 		res.Meetings = append(res.Meetings, cm)
 		if m.Cancelled {
@@ -171,13 +172,13 @@ func withTeam(org *tamledger.Organization, m ics.Meeting) bool {
 }
 
 // calendarMeeting is the engagement of a meeting.
-func calendarMeeting(org *tamledger.Organization, m ics.Meeting) CalendarMeeting {
-	cls := org.Classify(m.Summary, m.Description)
+func calendarMeeting(org *tamledger.Organization, c *tamledger.Classifier, m ics.Meeting) CalendarMeeting {
+	cls := c.Classify(m.Summary, m.Description)
 	e := tamledger.Engagement{
 		Date:        m.Date,
 		Service:     cls.Service,
 		InitiatedBy: "customer",
-		Workloads:   org.NamedWorkloads(m.Summary, m.Description),
+		Workloads:   c.NamedWorkloads(m.Summary, m.Description),
 		Summary:     oneLine(m.Summary),
 		Source:      "ics",
 	}
