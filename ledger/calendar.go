@@ -219,7 +219,7 @@ func oneLine(s string) string {
 // CalendarID is the engagement id of an occurrence: "ics-" and the first
 // 50 bits of the SHA-256 of the UID in 10 characters of lower-case base32,
 // then "-" and the instance for an occurrence of a series
-// ("ics-q3zk7mdv2a-20260105": 23 characters, which get's table shows
+// ("ics-q3bon7dsse-20260113": 23 characters, which get's table shows
 // whole).
 func CalendarID(uid, instance string) string {
 	id := calendarPrefix(uid)
