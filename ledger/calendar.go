@@ -120,6 +120,9 @@ func ImportCalendar(ctx context.Context, st *store.Store, req CalendarRequest) (
 			continue
 		}
 		cm := calendarMeeting(org, cls, m)
+		if produced[cm.ID] {
+			continue // the same event again (a file of several calendars): the first is kept
+		}
 		produced[cm.ID] = true
 		res.Meetings = append(res.Meetings, cm)
 		if m.Cancelled {

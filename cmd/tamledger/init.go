@@ -233,7 +233,8 @@ spec:
       name: Your account manager
       email: account-manager@example.com
     # solutionsArchitect: {name: ..., email: ...}; specialists: [{name: ..., role: ML/AI}]
-    # E-mail domains of the AWS side of the team.
+    # E-mail domains of the AWS side of the team: a calendar import keeps the
+    # meetings with someone of the team (these domains or the e-mails above).
     domains: [amazon.com]
   # Your side: who the TAM works with.
   contacts:
@@ -256,6 +257,10 @@ spec:
       primary: true
       regulated: false
       services: [EC2, RDS]
+  # Words that classify a calendar's meetings into services before the
+  # default rules (tamledger import FILE.ics; docs/calendar.md).
+  # calendarRules:
+  #   - {service: cost-review, match: [FinOps, budget review]}
 ---
 apiVersion: tamledger/v1
 kind: Charter
