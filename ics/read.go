@@ -436,7 +436,7 @@ func (rd *reader) series(uid string, master *event, overrides []*event) {
 		}
 	}
 	var occ []occurrence
-	single := true
+	single := false // an event that does not recur: no instance in its id
 	if master != nil {
 		rrules := master.c.all("RRULE")
 		rdates := master.c.all("RDATE")
@@ -510,9 +510,7 @@ func (rd *reader) series(uid string, master *event, overrides []*event) {
 		occ = append(occ, o)
 	}
 	if single {
-		if len(occ) == 1 {
-			rd.emit(uid, "", occ[0])
-		}
+		rd.emit(uid, "", occ[0])
 		return
 	}
 	// Instance keys: the original date, or the original instant when two

@@ -317,6 +317,17 @@ func TestRecurrence(t *testing.T) {
 		}
 		same(t, briefs(res), []string{"2026-06-24 #20260624 09:00Z x", "2026-06-29 #20260708 09:00Z moved"})
 	})
+	t.Run("overrides without their series", func(t *testing.T) {
+		// Invited to two occurrences of someone else's series: the file
+		// has the overrides only.
+		text := "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s\nRECURRENCE-ID:20260105T090000Z\nDTSTART:20260105T100000Z\nSUMMARY:a\nEND:VEVENT\n" +
+			"BEGIN:VEVENT\nUID:s\nRECURRENCE-ID:20260112T090000Z\nDTSTART:20260112T090000Z\nSUMMARY:b\nEND:VEVENT\nEND:VCALENDAR\n"
+		res, el := readString(t, text, june30)
+		if el != nil {
+			t.Fatal(el)
+		}
+		same(t, briefs(res), []string{"2026-01-05 #20260105 10:00Z a", "2026-01-12 #20260112 09:00Z b"})
+	})
 	t.Run("method cancel", func(t *testing.T) {
 		res, el := readString(t, "BEGIN:VCALENDAR\nMETHOD:CANCEL\nBEGIN:VEVENT\nUID:c\nDTSTART:20260105T090000Z\nEND:VEVENT\nEND:VCALENDAR\n", june30)
 		if el != nil {
