@@ -389,3 +389,24 @@ func unflatten(fields map[string]json.RawMessage) ([]byte, error) {
 	}
 	return json.Marshal(root)
 }
+
+// ChangedFields lists the fields (paths into the spec, as field ownership
+// names them) whose values differ between two specs' canonical JSON, in
+// order: what a write changed, for the audit trail.
+func ChangedFields(before, after []byte) ([]string, error) {
+	a, err := flatten(before)
+	if err != nil {
+		return nil, err
+	}
+	b, err := flatten(after)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range unionPaths(a, b, nil) {
+		if !sameValue(a[p], b[p]) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

@@ -107,6 +107,10 @@ func (t *Tx) Commit() error {
 		t.c.rollback()
 		return err
 	}
+	if err := t.writeAudit(context.Background()); err != nil {
+		t.c.rollback()
+		return err
+	}
 	if t.wrote {
 		if err := t.s.b.committing(context.Background(), t.c); err != nil {
 			t.c.rollback()
@@ -569,7 +573,9 @@ func (t *Tx) DeleteIfRev(ctx context.Context, kind, org, id string, rev int64) e
 		delete(t.known, id)
 		t.gone[id] = true
 	}
-	t.startWriter().deleted(tb.pos, org, id)
+	w := t.startWriter()
+	w.deleted(tb.pos, org, id)
+	w.audit = append(w.audit, auditEntry{table: tb.pos, org: org, id: id, action: auditDeleted, rev: meta.Rev})
 	return nil
 }
 

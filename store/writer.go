@@ -74,6 +74,7 @@ type writer struct {
 	stored   map[string]storedRow // id -> stored row, for the part's organisation
 	inserted map[string]bool      // PostgreSQL: ids the look-up inserted, for the part's organisation
 	revived  []wkey               // deleted records created again
+	audit    []auditEntry         // the changes this Tx made, for audit_log at commit
 }
 
 // storedRow is what the store holds for a key: a live record, or the
@@ -278,6 +279,7 @@ func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamle
 				w.managed = append(w.managed, created)
 				w.write = append(w.write, false)
 				w.wrote(tb.pos, r.Org)[r.ID] = true
+				w.audit = append(w.audit, auditEntry{table: tb.pos, org: r.Org, id: r.ID, action: auditCreated})
 				continue
 			}
 			st := w.stored[r.ID]
@@ -299,6 +301,17 @@ func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamle
 			w.write = append(w.write, write)
 			if write {
 				w.wrote(tb.pos, r.Org)[r.ID] = true
+			}
+			if write && ch != tamledger.Unchanged {
+				e := auditEntry{table: tb.pos, org: r.Org, id: r.ID, action: auditCreated}
+				if ch == tamledger.Updated {
+					fields, err := tamledger.ChangedFields([]byte(st.spec), []byte(spec))
+					if err != nil {
+						return nil, w.corrupt(tb, r, err)
+					}
+					e.action, e.fields = auditUpdated, strings.Join(fields, ";")
+				}
+				w.audit = append(w.audit, e)
 			}
 		}
 		from = to

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/access"
@@ -56,7 +57,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 type Route struct {
 	Method, Pattern string // "GET", "/api/v1/organizations/{org}/engagements/{id}"
 	Kind            *APIKind
-	op              string // list, get, create, replace, delete, or the report's name
+	op              string // list, get, create, replace, delete, history, or the report's name
 }
 
 // APIRoutes lists every route of the API, as the server registers them
@@ -79,6 +80,7 @@ func APIRoutes() []Route {
 			Route{Method: "GET", Pattern: base + "/{id}", Kind: k, op: "get"},
 			Route{Method: "PUT", Pattern: base + "/{id}", Kind: k, op: "replace"},
 			Route{Method: "DELETE", Pattern: base + "/{id}", Kind: k, op: "delete"},
+			Route{Method: "GET", Pattern: base + "/{id}/history", Kind: k, op: "history"},
 		)
 	}
 	return rs
@@ -108,6 +110,8 @@ func (s *Server) apiHandler(rt Route) http.Handler {
 		return s.replaceRecord(*rt.Kind)
 	case "delete":
 		return s.deleteRecord(*rt.Kind)
+	case "history":
+		return s.history(*rt.Kind)
 	}
 	panic("web: no handler for " + rt.op)
 }
@@ -508,5 +512,54 @@ func (s *Server) deleteRecord(k APIKind) http.HandlerFunc {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// History is a record's audit trail as the API returns it.
+type History struct {
+	Kind         string     `json:"kind"`
+	Organization string     `json:"organization"`
+	ID           string     `json:"id"`
+	Revisions    []Revision `json:"revisions"`
+}
+
+// Revision is one write of a record (store.Revision).
+type Revision struct {
+	Rev     int64     `json:"rev"`
+	Action  string    `json:"action"` // created, updated, deleted
+	Manager string    `json:"manager"`
+	At      time.Time `json:"at"`
+	Fields  []string  `json:"fields,omitempty"` // absent: every field
+}
+
+// history answers a record's audit trail, oldest first; a deleted record
+// keeps its history.
+func (s *Server) history(k APIKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, org, ok := readable(w, r)
+		if !ok {
+			return
+		}
+		id := r.PathValue("id")
+		revs, err := s.st.History(r.Context(), k.Kind, org, id)
+		if err != nil {
+			s.problemOf(w, r, err)
+			return
+		}
+		if len(revs) == 0 {
+			if _, found, err := s.st.Get(r.Context(), k.Kind, org, id); err != nil || !found {
+				if err != nil {
+					s.problemOf(w, r, err)
+				} else {
+					problem(w, r, http.StatusNotFound, tamledger.ENOTFOUND, s.missing(r, k, org))
+				}
+				return
+			}
+		}
+		h := History{Kind: k.Kind, Organization: org, ID: id, Revisions: []Revision{}}
+		for _, v := range revs {
+			h.Revisions = append(h.Revisions, Revision{Rev: v.Rev, Action: v.Action, Manager: v.Manager, At: v.At.UTC(), Fields: v.Fields})
+		}
+		s.writeJSON(w, r, http.StatusOK, func(out io.Writer) error { return report.JSON(out, h) })
 	}
 }

@@ -99,6 +99,25 @@ func TestAPIRecordLifecycle(t *testing.T) {
 	if r := f.do(nil, "DELETE", base+"/e-web-1", "editor", "", "If-Match", "*"); r.status != http.StatusNotFound {
 		t.Errorf("delete again: %d", r.status)
 	}
+	// The history: who did what, the deleted record's too.
+	r = f.do(nil, "GET", base+"/e-web-1/history", "viewer", "")
+	var h web.History
+	if err := jsonUnmarshal(r.body, &h); err != nil || r.status != 200 || len(h.Revisions) != 3 {
+		t.Fatalf("history: %d %s", r.status, r.body)
+	}
+	for i, want := range []web.Revision{
+		{Rev: 1, Action: "created", Manager: "web:editor@x.io"},
+		{Rev: 2, Action: "updated", Manager: "web:editor@x.io", Fields: []string{"summary"}},
+		{Rev: 2, Action: "deleted", Manager: "web:editor@x.io"},
+	} {
+		g := h.Revisions[i]
+		if g.Rev != want.Rev || g.Action != want.Action || g.Manager != want.Manager || strings.Join(g.Fields, ",") != strings.Join(want.Fields, ",") || g.At.IsZero() {
+			t.Errorf("revision %d: %+v, want %+v", i, g, want)
+		}
+	}
+	if r := f.do(nil, "GET", base+"/e-never/history", "viewer", ""); r.status != http.StatusNotFound {
+		t.Errorf("history of a record never written: %d", r.status)
+	}
 	// A cross-site write with the session cookie is refused (CSRF).
 	c := f.client()
 	f.signIn(c, "editor@x.io", password, "/")
@@ -113,6 +132,8 @@ func TestAPIRecordLifecycle(t *testing.T) {
 		t.Errorf("same-site create: %d %s", r.status, r.body)
 	}
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
 func TestAPIRecordKinds(t *testing.T) {
 	// Every kind: what GET returns, PUT takes back (If-Match its ETag), and

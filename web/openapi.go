@@ -42,6 +42,22 @@ var openAPIDocument = sync.OnceValues(func() ([]byte, error) {
 			"currentRev": map[string]any{"type": "integer"},
 		},
 	}
+	schemas["History"] = map[string]any{
+		"type": "object", "required": []string{"kind", "organization", "id", "revisions"},
+		"properties": map[string]any{
+			"kind": map[string]any{"type": "string"}, "organization": map[string]any{"type": "string"}, "id": map[string]any{"type": "string"},
+			"revisions": map[string]any{"type": "array", "items": map[string]any{
+				"type": "object", "required": []string{"rev", "action", "manager", "at"},
+				"properties": map[string]any{
+					"rev":     map[string]any{"type": "integer"},
+					"action":  map[string]any{"enum": []string{"created", "updated", "deleted"}},
+					"manager": map[string]any{"type": "string", "description": "who wrote: import, cli, web:EMAIL, ..."},
+					"at":      map[string]any{"type": "string", "format": "date-time"},
+					"fields":  map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "the fields changed (absent: every field)"},
+				},
+			}},
+		},
+	}
 	schemas["Report"] = map[string]any{"type": "object", "description": "The same JSON as the CLI's -o json for the same store (docs/scorecard.md, docs/roi.md)."}
 
 	ref := func(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
@@ -135,6 +151,9 @@ var openAPIDocument = sync.OnceValues(func() ([]byte, error) {
 			resp["403"] = problemResp("the caller's role may not write")
 			resp["412"] = problemResp("the record changed since it was read (current holds it)")
 			resp["428"] = problemResp("no If-Match")
+		case "history":
+			op["summary"] = "Who changed a " + noun + ", when, and which fields (the audit trail), oldest first"
+			resp["200"] = map[string]any{"description": "the revisions", "content": jsonOf(ref("History"))}
 		default:
 			return nil, fmt.Errorf("web: openapi: no description of %s", rt.op)
 		}

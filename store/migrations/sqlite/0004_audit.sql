@@ -1,0 +1,21 @@
+-- The audit trail (docs/web.md): one row per write that changed a record —
+-- created, updated or deleted — with who made it (the manager: import,
+-- cli, web:EMAIL, ...), when, the record's rev after it (for a deletion, the
+-- rev deleted) and the fields it changed (';'-joined paths into the spec;
+-- NULL for a creation or a deletion: every field). Keep in step with
+-- ../postgres/0004_audit.sql. organization is '' for the kinds that belong to
+-- none.
+
+CREATE TABLE audit_log (
+    seq          INTEGER NOT NULL PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    organization TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    rev          INTEGER NOT NULL,
+    action       TEXT    NOT NULL,
+    manager      TEXT    NOT NULL,
+    at           TEXT NOT NULL,
+    fields       TEXT
+);
+
+CREATE INDEX audit_log_record ON audit_log (kind, organization, id, seq);
