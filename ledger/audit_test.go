@@ -22,7 +22,7 @@ func TestHistoryRecordsEveryWrite(t *testing.T) {
 	before := time.Now().Add(-time.Second)
 	mustImport(t, st, "acme.yaml", org, "recs.yaml", recs)
 	mustImport(t, st, "acme.yaml", org, "recs.yaml", recs) // unchanged: no revision
-	implement(t, st)                                         // cli: status, implementedOn, realized saving
+	implement(t, st)                                       // cli: status, implementedOn, realized saving
 	rec, _, _ := st.Get(ctx, tamledger.KindRecommendation, "acme", "r-17")
 	r := rec.Value.(*tamledger.Recommendation)
 	r.Title = "Graviton for the payment API"
