@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -77,5 +78,27 @@ spec: {raisedOn: 2026-02-05, origin: tam, title: Savings Plans, status: open}
 	mustImport(t, st, "acme.yaml", changed)
 	if h, _ := st.History(ctx, tamledger.KindOrganization, "", "acme"); len(h) != 2 || !slices.Equal(h[1].Fields, []string{"name"}) || h[1].Rev != 2 {
 		t.Errorf("history of acme after a rename: %+v", h)
+	}
+}
+
+// TestHistoryOfABulkImport: an import of more records than one audit
+// statement holds records each once.
+func TestHistoryOfABulkImport(t *testing.T) {
+	st := open(t)
+	var b strings.Builder
+	const n = 1234
+	for i := range n {
+		fmt.Fprintf(&b, "---\napiVersion: tamledger/v1\nkind: Recommendation\nmetadata: {id: r-%d, organization: acme}\nspec: {raisedOn: 2026-02-03, origin: tam, status: open}\n", i)
+	}
+	mustImport(t, st, "acme.yaml", org, "many.yaml", b.String())
+	var rows, distinct int
+	if err := st.DB().QueryRow("SELECT count(*), count(DISTINCT id) FROM audit_log WHERE kind = 'Recommendation' AND action = 'created' AND rev = 1 AND manager = 'import'").Scan(&rows, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if rows != n || distinct != n {
+		t.Errorf("audit_log holds %d rows of %d records, want %d of %d", rows, distinct, n, n)
+	}
+	if h, err := st.History(context.Background(), tamledger.KindRecommendation, "acme", "r-1233"); err != nil || len(h) != 1 {
+		t.Errorf("history of r-1233: %+v, %v", h, err)
 	}
 }

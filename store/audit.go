@@ -33,7 +33,8 @@ type auditEntry struct {
 // records (beyond the kinds' tables).
 const auditStmt = nTables
 
-// auditRows is how many created records one statement records.
+// auditRows is how many created records one statement records: about the
+// rows of one engagements upsert.
 const auditRows = 500
 
 // Revision is one write of a record, as the audit trail keeps it.
@@ -48,50 +49,70 @@ type Revision struct {
 	Fields []string
 }
 
-// writeAudit records the Tx's changes. The writer has stopped: the Tx's
-// connection is free and holds every write.
-func (t *Tx) writeAudit(ctx context.Context) error {
-	if t.w == nil || len(t.w.audit) == 0 {
+// auditInsert is the statement that records rows created records.
+func auditInsert(d *dialect, rows int, now string) string {
+	var q strings.Builder
+	q.WriteString("INSERT INTO audit_log (kind, organization, id, rev, action, manager, at, fields) VALUES ")
+	p := 0
+	next := func() string { p++; return d.placeholder(p) }
+	for r := range rows {
+		if r > 0 {
+			q.WriteByte(',')
+		}
+		fmt.Fprintf(&q, "(%s, %s, %s, 1, '%s', %s, %s, NULL)", next(), next(), next(), auditCreated, next(), now)
+	}
+	return q.String()
+}
+
+// auditCreated notes a record created; every auditRows of them are queued
+// to the writer as one statement, like the records themselves.
+func (w *writer) auditCreated(ctx context.Context, tb *table, org, id string) error {
+	if w.created == nil {
+		w.created = &job{table: auditStmt}
+	}
+	j := w.created
+	j.args = append(j.args, tb.kind, org, id, w.t.wr.Manager)
+	if j.rows++; j.rows < auditRows {
 		return nil
 	}
-	d := t.s.d
-	var batch []any
-	rows := 0
-	flush := func() error {
-		if rows == 0 {
-			return nil
+	return w.queueCreated(ctx)
+}
+
+// queueCreated queues the audit rows noted so far.
+func (w *writer) queueCreated(ctx context.Context) error {
+	j := w.created
+	if j == nil || j.rows == 0 {
+		return nil
+	}
+	w.created = nil
+	j.ctx = ctx
+	if !w.async {
+		return w.t.fail(w.exec(j))
+	}
+	select {
+	case w.queue <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
+// writeAudit records the rest of the Tx's changes at commit: the created
+// records not yet queued, then the updates (with the rev they wrote) and
+// deletions in the order they happened. The writer has stopped: the Tx's
+// connection is free and holds every write.
+func (t *Tx) writeAudit(ctx context.Context) error {
+	if t.w == nil {
+		return nil
+	}
+	if j := t.w.created; j != nil && j.rows > 0 {
+		t.w.created = nil
+		if _, err := t.upsert(ctx, stmtKey{table: auditStmt, rows: j.rows}, j.args); err != nil {
+			return mapError("write the audit trail", err, "")
 		}
-		n := rows
-		_, err := t.c.upsert(ctx, stmtKey{table: auditStmt, rows: n}, func() string {
-			var q strings.Builder
-			q.WriteString("INSERT INTO audit_log (kind, organization, id, rev, action, manager, at, fields) VALUES ")
-			p := 0
-			next := func() string { p++; return d.placeholder(p) }
-			for r := range n {
-				if r > 0 {
-					q.WriteByte(',')
-				}
-				fmt.Fprintf(&q, "(%s, %s, %s, 1, '%s', %s, %s, NULL)", next(), next(), next(), auditCreated, next(), t.now)
-			}
-			return q.String()
-		}, batch)
-		batch, rows = batch[:0], 0
-		return err
 	}
 	for _, e := range t.w.audit {
 		tb := tables[e.table]
-		if e.action == auditCreated {
-			batch = append(batch, tb.kind, e.org, e.id, t.wr.Manager)
-			if rows++; rows == auditRows {
-				if err := flush(); err != nil {
-					return mapError("write the audit trail", err, "")
-				}
-			}
-			continue
-		}
-		if err := flush(); err != nil {
-			return mapError("write the audit trail", err, "")
-		}
 		var err error
 		if e.action == auditDeleted {
 			_, err = t.c.exec(ctx, "INSERT INTO audit_log (kind, organization, id, rev, action, manager, at, fields) VALUES ($1, $2, $3, $4, '"+auditDeleted+"', $5, "+t.now+", NULL)",
@@ -106,9 +127,6 @@ func (t *Tx) writeAudit(ctx context.Context) error {
 		if err != nil {
 			return mapError("write the audit trail", err, "")
 		}
-	}
-	if err := flush(); err != nil {
-		return mapError("write the audit trail", err, "")
 	}
 	t.w.audit = t.w.audit[:0]
 	return nil

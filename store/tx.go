@@ -345,6 +345,9 @@ func (t *Tx) fkMessage(table int) string {
 // goroutine, or by the caller's once the writer is idle.
 func (t *Tx) upsert(ctx context.Context, k stmtKey, args []any) (rows, error) {
 	return t.c.upsert(ctx, k, func() string {
+		if k.table == auditStmt {
+			return auditInsert(t.s.d, k.rows, t.now)
+		}
 		return tables[k.table].upsert(t.s.d, k.rows, k.on, k.returning, t.now)
 	}, args)
 }

@@ -74,7 +74,8 @@ type writer struct {
 	stored   map[string]storedRow // id -> stored row, for the part's organisation
 	inserted map[string]bool      // PostgreSQL: ids the look-up inserted, for the part's organisation
 	revived  []wkey               // deleted records created again
-	audit    []auditEntry         // the changes this Tx made, for audit_log at commit
+	audit    []auditEntry         // updates and deletions this Tx made, for audit_log at commit
+	created  *job                 // the audit rows of records created, queued every auditRows
 }
 
 // storedRow is what the store holds for a key: a live record, or the
@@ -136,6 +137,9 @@ func (w *writer) exec(j *job) error {
 	rs, err := w.t.upsert(j.ctx, stmtKey{table: j.table, rows: j.rows, on: j.on}, j.args)
 	if rs != nil {
 		rs.close()
+	}
+	if err != nil && j.table == auditStmt {
+		return mapError("write the audit trail", err, "")
 	}
 	if err != nil {
 		return mapError("write "+tables[j.table].name, err, w.t.fkMessage(j.table))
@@ -279,7 +283,9 @@ func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamle
 				w.managed = append(w.managed, created)
 				w.write = append(w.write, false)
 				w.wrote(tb.pos, r.Org)[r.ID] = true
-				w.audit = append(w.audit, auditEntry{table: tb.pos, org: r.Org, id: r.ID, action: auditCreated})
+				if err := w.auditCreated(ctx, tb, r.Org, r.ID); err != nil {
+					return nil, err
+				}
 				continue
 			}
 			st := w.stored[r.ID]
@@ -302,16 +308,17 @@ func (w *writer) classify(ctx context.Context, wr Write, tb *table, recs []tamle
 			if write {
 				w.wrote(tb.pos, r.Org)[r.ID] = true
 			}
-			if write && ch != tamledger.Unchanged {
-				e := auditEntry{table: tb.pos, org: r.Org, id: r.ID, action: auditCreated}
-				if ch == tamledger.Updated {
-					fields, err := tamledger.ChangedFields([]byte(st.spec), []byte(spec))
-					if err != nil {
-						return nil, w.corrupt(tb, r, err)
-					}
-					e.action, e.fields = auditUpdated, strings.Join(fields, ";")
+			switch {
+			case write && ch == tamledger.Created:
+				if err := w.auditCreated(ctx, tb, r.Org, r.ID); err != nil {
+					return nil, err
 				}
-				w.audit = append(w.audit, e)
+			case write && ch == tamledger.Updated:
+				fields, err := tamledger.ChangedFields([]byte(st.spec), []byte(spec))
+				if err != nil {
+					return nil, w.corrupt(tb, r, err)
+				}
+				w.audit = append(w.audit, auditEntry{table: tb.pos, org: r.Org, id: r.ID, action: auditUpdated, fields: strings.Join(fields, ";")})
 			}
 		}
 		from = to

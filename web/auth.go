@@ -21,6 +21,7 @@ var authFiles embed.FS
 type signinPage struct {
 	t   *template.Template
 	css []byte
+	sso string // the OIDC provider's name, "" without OIDC
 }
 
 func newSigninPage() (*signinPage, error) {
@@ -37,11 +38,13 @@ func newSigninPage() (*signinPage, error) {
 
 type signinData struct {
 	Next, Email, Error string
+	SSO                string // "Sign in with SSO" when set
 }
 
 // render writes the page with status, whole or not at all.
 func (p *signinPage) render(w http.ResponseWriter, status int, d signinData) {
 	var b bytes.Buffer
+	d.SSO = p.sso
 	if err := p.t.Execute(&b, d); err != nil {
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return

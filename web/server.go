@@ -54,6 +54,9 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Now is the clock (tests); nil is time.Now.
 	Now func() time.Time
+	// OIDC, if not nil, adds sign-in through an OpenID Connect provider;
+	// New reads its discovery document.
+	OIDC *OIDC
 }
 
 // Server is the web app's HTTP handler.
@@ -67,6 +70,7 @@ type Server struct {
 	limiter *limiter
 	handler http.Handler
 	mux     *http.ServeMux
+	oidc    *oidcFlow // nil: no OIDC
 	signin  *signinPage
 }
 
@@ -92,6 +96,12 @@ func New(o Options) (*Server, error) {
 	if s.signin, err = newSigninPage(); err != nil {
 		return nil, err
 	}
+	if o.OIDC != nil {
+		if s.oidc, err = newOIDCFlow(*o.OIDC); err != nil {
+			return nil, err
+		}
+		s.signin.sso = s.oidc.name
+	}
 	s.limiter = newLimiter(s.now)
 	s.handler = s.routes()
 	return s, nil
@@ -112,6 +122,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /signin", s.signinPost)
 	mux.HandleFunc("GET /signin/link", s.signinLink)
 	mux.HandleFunc("GET /signin.css", s.signinCSS)
+	if s.oidc != nil {
+		mux.HandleFunc("GET /signin/oidc", s.oidcStart)
+		mux.HandleFunc("GET /signin/oidc/callback", s.oidcCallback)
+	}
 	mux.Handle("POST /signout", s.requirePage(http.HandlerFunc(s.signout)))
 	mux.Handle("GET /metrics", s.requireAdmin(s.metricsHandler()))
 	s.apiRoutes(mux)

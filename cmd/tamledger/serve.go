@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +18,8 @@ func init() { register(newServeCmd) }
 
 // serveFlags are the flags of serve, which demo shares.
 type serveFlags struct {
-	addr, metricsAddr, tlsCert, tlsKey string
+	addr, metricsAddr, tlsCert, tlsKey               string
+	oidcIssuer, oidcClientID, oidcRedirect, oidcName string
 }
 
 func (f *serveFlags) add(c *cobra.Command) {
@@ -25,6 +27,25 @@ func (f *serveFlags) add(c *cobra.Command) {
 	c.Flags().StringVar(&f.metricsAddr, "metrics-addr", "", "also serve /metrics to anyone on this address (on --addr it is for admins only)")
 	c.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (and --tls-key); cookies are then Secure")
 	c.Flags().StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+	c.Flags().StringVar(&f.oidcIssuer, "oidc-issuer", "", "also sign in through this OpenID Connect provider (its issuer URL; the client secret in env TAMLEDGER_OIDC_CLIENT_SECRET)")
+	c.Flags().StringVar(&f.oidcClientID, "oidc-client-id", "", "tamledger's client id at the --oidc-issuer")
+	c.Flags().StringVar(&f.oidcRedirect, "oidc-redirect-url", "", "this server's callback as registered with the provider: https://HOST/signin/oidc/callback")
+	c.Flags().StringVar(&f.oidcName, "oidc-name", "", `the provider's name on the sign-in page ("Sign in with NAME")`)
+}
+
+// oidc is the OIDC configuration of the flags, nil without --oidc-issuer.
+func (f *serveFlags) oidc() (*web.OIDC, error) {
+	if f.oidcIssuer == "" {
+		if f.oidcClientID != "" || f.oidcRedirect != "" {
+			return nil, usageError(fmt.Errorf("--oidc-client-id and --oidc-redirect-url need --oidc-issuer"))
+		}
+		return nil, nil
+	}
+	if f.oidcClientID == "" || f.oidcRedirect == "" {
+		return nil, usageError(fmt.Errorf("--oidc-issuer needs --oidc-client-id and --oidc-redirect-url (https://HOST/signin/oidc/callback)"))
+	}
+	return &web.OIDC{Issuer: f.oidcIssuer, ClientID: f.oidcClientID, ClientSecret: os.Getenv("TAMLEDGER_OIDC_CLIENT_SECRET"),
+		RedirectURL: f.oidcRedirect, Name: f.oidcName}, nil
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -41,6 +62,10 @@ Nothing is served to anyone not signed in but the sign-in page: accounts are
 made with tamledger user add, API tokens with tamledger token create. An
 editor or a viewer sees only the organisations granted to them
 (docs/web.md describes the security model).
+
+With --oidc-issuer, people may also sign in through an OpenID Connect
+provider (single sign-on): the provider vouches for a verified email, which
+must be an account's (tamledger user add; it may have no password).
 
 Ctrl-C or SIGTERM stops it gracefully: requests in flight finish first.`,
 		Example: `  echo 'correct horse battery staple' | tamledger user add ana@example.com --role admin --password-stdin
@@ -74,9 +99,16 @@ Ctrl-C or SIGTERM stops it gracefully: requests in flight finish first.`,
 // serve serves st until ctx ends; ready, if not nil, runs once the server
 // listens, with its base URL.
 func (a *app) serve(ctx context.Context, st *store.Store, f serveFlags, ready func(base string)) error {
-	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := web.New(web.Options{Store: st, Pages: pages(st), Logger: log})
+	oidc, err := f.oidc()
 	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := web.New(web.Options{Store: st, Pages: pages(st), Logger: log, OIDC: oidc})
+	if err != nil {
+		if oidc != nil {
+			return unavailableError(err) // the provider does not answer
+		}
 		return err
 	}
 	scheme := "http"
