@@ -54,6 +54,11 @@ tamledger's tables in a PostgreSQL schema (nothing else in it).`,
 					return usageError(fmt.Errorf("--as-of: %v", err))
 				}
 			}
+			if !noServe {
+				if err := sf.check(); err != nil {
+					return err
+				}
+			}
 			if force {
 				if err := store.Remove(ctx, a.db); err != nil {
 					return err

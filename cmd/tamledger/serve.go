@@ -33,6 +33,15 @@ func (f *serveFlags) add(c *cobra.Command) {
 	c.Flags().StringVar(&f.oidcName, "oidc-name", "", `the provider's name on the sign-in page ("Sign in with NAME")`)
 }
 
+// check refuses flags that do not go together, before anything is done.
+func (f *serveFlags) check() error {
+	if (f.tlsCert == "") != (f.tlsKey == "") {
+		return usageError(fmt.Errorf("give both --tls-cert and --tls-key, or neither"))
+	}
+	_, err := f.oidc()
+	return err
+}
+
 // oidc is the OIDC configuration of the flags, nil without --oidc-issuer.
 func (f *serveFlags) oidc() (*web.OIDC, error) {
 	if f.oidcIssuer == "" {
@@ -73,8 +82,8 @@ Ctrl-C or SIGTERM stops it gracefully: requests in flight finish first.`,
   tamledger serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --metrics-addr 127.0.0.1:9090`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (f.tlsCert == "") != (f.tlsKey == "") {
-				return usageError(fmt.Errorf("give both --tls-cert and --tls-key, or neither"))
+			if err := f.check(); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			st, err := a.openExistingStore(ctx)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tamledger/tamledger/internal/testdb"
+	"github.com/tamledger/tamledger/store"
 )
 
 // TestDemoServesWithOneTimeLink runs tamledger demo as the README's first
@@ -82,7 +83,20 @@ func TestServeNeedsAStore(t *testing.T) {
 	if code != 3 || !strings.Contains(errOut, "no store at") {
 		t.Errorf("serve without a store: exit %d %s", code, errOut)
 	}
-	if _, errOut, code := cli(t, dsn, "", "serve", "--tls-cert", "x.pem"); code != 2 || !strings.Contains(errOut, "--tls-key") {
-		t.Errorf("serve --tls-cert alone: exit %d %s", code, errOut)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--tls-cert", "x.pem"}, "give both --tls-cert and --tls-key"},
+		{[]string{"serve", "--oidc-issuer", "https://login.example.com"}, "--oidc-issuer needs --oidc-client-id and --oidc-redirect-url"},
+		{[]string{"serve", "--oidc-client-id", "x"}, "need --oidc-issuer"},
+		{[]string{"demo", "--oidc-issuer", "https://login.example.com"}, "--oidc-issuer needs"},
+	} {
+		if _, errOut, code := cli(t, dsn, "", tt.args...); code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d %s, want 2 with %q", tt.args, code, errOut, tt.want)
+		}
+	}
+	if ok, _ := store.Exists(context.Background(), dsn); ok {
+		t.Error("a refused demo created the store")
 	}
 }
