@@ -129,24 +129,11 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 	b.WriteString("\n")
 	components := newTable(fixedCol("COMPONENT"), numCol("VALUE"), numCol("WEIGHT"), proseCol("FROM", 30))
 	for _, comp := range c.Health.Components {
-		from := ""
-		switch comp.Name {
-		case score.ComponentAdherence:
-			n := countScored(c.Obligations)
-			from = fmt.Sprintf("mean of %d obligation%s with an ended period", n, plural(n))
-		case score.ComponentProactive:
-			from = fmt.Sprintf("%d of %d engagement%s initiated by the TAM", c.Counts.TAMInitiated, c.Counts.Engagements, plural(c.Counts.Engagements))
-		case score.ComponentResponsiveness:
-			from = fmt.Sprintf("%d of %d case%s with the TAM engaged within target", c.Counts.CasesWithinTarget, c.Counts.Cases, plural(c.Counts.Cases))
-			if c.Counts.CasesPending > 0 {
-				from += fmt.Sprintf(" (%d pending)", c.Counts.CasesPending)
-			}
-		}
 		weight := "–"
 		if comp.Value != nil {
 			weight = fmt.Sprintf("%.2f", comp.Weight)
 		}
-		components.add(componentTitle[comp.Name], ratioText(comp.Value), weight, from)
+		components.add(score.ComponentTitle(comp.Name), ratioText(comp.Value), weight, c.Explain(comp.Name))
 	}
 	components.render(&b)
 	if c.Health.Score == nil {
@@ -156,12 +143,6 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-var componentTitle = map[string]string{
-	score.ComponentAdherence:      "charter adherence",
-	score.ComponentProactive:      "proactive ratio",
-	score.ComponentResponsiveness: "escalation responsiveness",
 }
 
 // periodStrip is "label ● ◐ ✗ ·" for the latest periods that fit in width:
@@ -199,16 +180,6 @@ func ratioText(x *float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%d %%", int(math.Floor(*x*100+0.5)))
-}
-
-func countScored(obs []score.Obligation) int {
-	n := 0
-	for _, ob := range obs {
-		if ob.Adherence != nil {
-			n++
-		}
-	}
-	return n
 }
 
 // orgTitle is "Acme Corp (acme)", or the id alone, printable and in at
