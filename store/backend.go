@@ -72,7 +72,8 @@ func (b *sqliteBackend) begin(ctx context.Context) (txConn, func(), error) {
 }
 
 // committing bumps store_generation, which readers on several connections
-// compare to know that they see one state (snapshot).
+// compare to know that they see one state (snapshot), and Store.Generation
+// reads.
 func (b *sqliteBackend) committing(ctx context.Context, c txConn) error {
 	_, err := c.exec(ctx, "UPDATE store_generation SET n = n + 1")
 	return err
@@ -166,7 +167,12 @@ func (b *postgresBackend) begin(ctx context.Context) (txConn, func(), error) {
 	return &sqlTx{tx: tx, stmts: map[stmtKey]*sql.Stmt{}}, func() {}, nil
 }
 
-func (b *postgresBackend) committing(context.Context, txConn) error { return nil }
+// committing bumps store_generation, which Store.Generation reads. The
+// row's lock is held from here to the commit only.
+func (b *postgresBackend) committing(ctx context.Context, c txConn) error {
+	_, err := c.exec(ctx, "UPDATE store_generation SET n = n + 1")
+	return err
+}
 
 func (b *postgresBackend) committed() (*rawConn, func(), error) { return nil, nil, nil }
 

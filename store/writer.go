@@ -542,13 +542,17 @@ func (w *writer) insertNew(ctx context.Context, wr Write, tb *table, org string,
 	if tb.scoped {
 		k = 1
 	}
+	n := 0
 	for rs.next() {
 		w.inserted[rs.text(k)] = true
+		n++
 	}
 	if err := rs.err(); err != nil {
 		return w.t.fail(mapError("write "+tb.name, err, w.t.fkMessage(tb.pos)))
 	}
-	w.t.wrote = true
+	if n > 0 { // else every key existed: nothing was written
+		w.t.wrote = true
+	}
 	return nil
 }
 

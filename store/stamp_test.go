@@ -1,0 +1,79 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/store"
+)
+
+// A write moves the generation and the stamp of the organisation it wrote
+// to, and no other organisation's; a transaction that writes nothing moves
+// neither.
+func TestStampsMoveWithTheirOrganisation(t *testing.T) {
+	drivers(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		put := func(recs ...tamledger.Record) {
+			t.Helper()
+			tx, err := s.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			if _, err := tx.PutBatch(ctx, recs); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put(append(append([]tamledger.Record{orgRecord("acme"), orgRecord("globex")}, ledgerRecords("acme")...), ledgerRecords("globex")...)...)
+		gen0, err := s.Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st0, err := s.Stamps(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st0) != 2 {
+			t.Fatalf("stamps of %d organisations, want 2: %v", len(st0), st0)
+		}
+		put(ledgerRecords("acme")...) // unchanged: nothing written
+		if g, _ := s.Generation(ctx); g != gen0 {
+			t.Errorf("generation moved from %d to %d without a change", gen0, g)
+		}
+		e := tamledger.Record{Kind: tamledger.KindEngagement, Org: "acme", ID: "e-new", Value: &tamledger.Engagement{
+			Date: date("2026-03-03"), Service: "strategy-call", InitiatedBy: "tam"}}
+		put(e)
+		gen1, _ := s.Generation(ctx)
+		st1, err := s.Stamps(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gen1 <= gen0 {
+			t.Errorf("generation %d after a write, was %d", gen1, gen0)
+		}
+		if st1["acme"] == st0["acme"] {
+			t.Error("acme's stamp did not move when one of its engagements was created")
+		}
+		if st1["globex"] != st0["globex"] {
+			t.Error("globex's stamp moved when only acme was written")
+		}
+		tx, err := s.BeginAs(ctx, store.Write{Manager: tamledger.ManagerCLI, Edit: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Delete(ctx, tamledger.KindEngagement, "acme", "e-new"); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		st2, _ := s.Stamps(ctx)
+		if st2["acme"] == st1["acme"] || st2["globex"] != st1["globex"] {
+			t.Errorf("after deleting acme's engagement: acme %v→%v, globex %v→%v", st1["acme"], st2["acme"], st1["globex"], st2["globex"])
+		}
+	})
+}
