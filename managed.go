@@ -312,6 +312,11 @@ func unionPaths(a, b map[string]json.RawMessage, c map[string]json.RawMessage) [
 	return slices.Sorted(maps.Keys(set))
 }
 
+// Fields are the fields of a record's spec (its canonical JSON), as field
+// ownership names them: path → the value's JSON. Managed.OwnerOf says who
+// set each; the web app's record pages list them.
+func Fields(spec []byte) (map[string]json.RawMessage, error) { return flatten(spec) }
+
 // flatten turns a spec's JSON into its fields: path → the value's JSON.
 // Objects are walked into; an empty object is a field of its own, so that
 // {} and an absent object stay apart.

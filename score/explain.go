@@ -45,3 +45,9 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// TermText is, for a charter term MissingTerms names, what to add and why.
+func TermText(term string) (what, why string) {
+	t := termText[term]
+	return t[0], t[1]
+}

@@ -1,0 +1,297 @@
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/score"
+	"github.com/tamledger/tamledger/store"
+)
+
+// sparkMonths is how many month-ends the portfolio's sparkline shows.
+const sparkMonths = 12
+
+// board keeps the portfolio: one line per organisation, with its sparkline,
+// computed once and kept current. A line is recomputed only when its
+// organisation's records change (the store's per-organisation Stamps, read
+// when the store's Generation moves), when its day changes (each
+// organisation is evaluated as of today in its own time zone), or when this
+// web app wrote to it (fresh). A request reads the lines under a read lock;
+// it never scores.
+type board struct {
+	st   *store.Store
+	now  func() time.Time
+	poll time.Duration
+	log  *slog.Logger
+
+	mu      sync.RWMutex
+	lines   map[string]*line
+	order   []*line // worst first; nil when it must be sorted again
+	gen     int64   // the store's generation the stamps were read at
+	checked time.Time
+	ready   chan struct{} // closed once the first load is done
+	loadErr error
+
+	refreshing sync.Mutex // one refresh at a time
+	zones      sync.Map   // time zone name -> *time.Location
+}
+
+// line is one organisation's portfolio line.
+type line struct {
+	score.PortfolioRow
+	Spark []*int // health scores at the last sparkMonths month-ends, the last one as of Day
+	Tz    string
+	stamp uint64
+}
+
+func newBoard(st *store.Store, now func() time.Time, poll time.Duration, log *slog.Logger) *board {
+	b := &board{st: st, now: now, poll: poll, log: log, lines: map[string]*line{}, ready: make(chan struct{})}
+	go func() {
+		b.loadErr = b.refresh(context.Background(), true)
+		if b.loadErr != nil {
+			log.Error("portfolio: first load failed", "err", b.loadErr)
+		}
+		close(b.ready)
+	}()
+	return b
+}
+
+// today is the date in time zone tz.
+func (b *board) today(tz string, now time.Time) tamledger.Date {
+	if loc, ok := b.zones.Load(tz); ok {
+		return tamledger.DateIn(now, loc.(*time.Location))
+	}
+	loc := (&tamledger.Organization{Timezone: tz}).Location()
+	b.zones.Store(tz, loc)
+	return tamledger.DateIn(now, loc)
+}
+
+// compute is the line of one ledger as of day.
+func compute(l *tamledger.Ledger, day tamledger.Date) *line {
+	ln := &line{PortfolioRow: score.Summarize(l, day), Tz: l.Org.Timezone}
+	ln.Spark = make([]*int, sparkMonths)
+	ln.Spark[sparkMonths-1] = ln.Score
+	for i := 1; i < sparkMonths; i++ {
+		end := tamledger.NewDate(day.Year, day.Month-time.Month(i)+1, 0) // the last day of the i-th month back
+		ln.Spark[sparkMonths-1-i] = score.Scorecard(l, end).Health.Score
+	}
+	return ln
+}
+
+// snapshot returns the lines worst first, after making sure they are
+// current: it waits for the first load; it checks the store's generation
+// at most once per poll interval and, when it moved, brings the changed
+// organisations up to date in the background (the request is answered from
+// the lines as they are); and it recomputes now the lines whose day has
+// passed.
+func (b *board) snapshot(ctx context.Context) ([]*line, error) {
+	select {
+	case <-b.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if b.loadErr != nil {
+		// Try again: the store may be back.
+		if err := b.refresh(ctx, true); err != nil {
+			return nil, err
+		}
+		b.loadErr = nil
+	}
+	now := b.now()
+	b.mu.RLock()
+	stale := now.Sub(b.checked) >= b.poll
+	b.mu.RUnlock()
+	if stale {
+		b.mu.Lock()
+		b.checked = now
+		b.mu.Unlock()
+		if gen, err := b.st.Generation(ctx); err == nil && gen != b.generation() {
+			go func() {
+				if err := b.refresh(context.Background(), false); err != nil {
+					b.log.Error("portfolio: refresh failed", "err", err)
+				}
+			}()
+		}
+	}
+	if err := b.rollDays(ctx, now); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.order == nil {
+		rows := make([]score.PortfolioRow, 0, len(b.lines))
+		for _, ln := range b.lines {
+			rows = append(rows, ln.PortfolioRow)
+		}
+		score.SortWorstFirst(rows)
+		b.order = make([]*line, len(rows))
+		for i, r := range rows {
+			b.order[i] = b.lines[r.Organization]
+		}
+	}
+	return b.order, nil
+}
+
+func (b *board) generation() int64 {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.gen
+}
+
+// rollDays recomputes the lines whose organisation's today is not the day
+// they were computed for.
+func (b *board) rollDays(ctx context.Context, now time.Time) error {
+	var due []string
+	b.mu.RLock()
+	days := map[string]tamledger.Date{}
+	for id, ln := range b.lines {
+		d, ok := days[ln.Tz]
+		if !ok {
+			d = b.today(ln.Tz, now)
+			days[ln.Tz] = d
+		}
+		if d != ln.AsOf {
+			due = append(due, id)
+		}
+	}
+	b.mu.RUnlock()
+	if len(due) == 0 {
+		return nil
+	}
+	b.refreshing.Lock()
+	defer b.refreshing.Unlock()
+	if len(due) > 64 {
+		return b.loadAll(ctx, nil)
+	}
+	return b.recompute(ctx, due, nil)
+}
+
+// refresh brings the lines up to date with the store: all of them (all),
+// or those of the organisations whose stamp moved.
+func (b *board) refresh(ctx context.Context, all bool) error {
+	b.refreshing.Lock()
+	defer b.refreshing.Unlock()
+	gen, err := b.st.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	if !all && gen == b.generation() {
+		return nil
+	}
+	stamps, err := b.st.Stamps(ctx)
+	if err != nil {
+		return err
+	}
+	if all {
+		if err := b.loadAll(ctx, stamps); err != nil {
+			return err
+		}
+	} else {
+		var changed []string
+		b.mu.RLock()
+		for id, s := range stamps {
+			if ln, ok := b.lines[id]; !ok || ln.stamp != s {
+				changed = append(changed, id)
+			}
+		}
+		var gone []string
+		for id := range b.lines {
+			if _, ok := stamps[id]; !ok {
+				gone = append(gone, id)
+			}
+		}
+		b.mu.RUnlock()
+		if len(gone) > 0 {
+			b.mu.Lock()
+			for _, id := range gone {
+				delete(b.lines, id)
+			}
+			b.order = nil
+			b.mu.Unlock()
+		}
+		if len(changed) > 256 {
+			err = b.loadAll(ctx, stamps)
+		} else {
+			err = b.recompute(ctx, changed, stamps)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	b.mu.Lock()
+	b.gen = gen
+	b.mu.Unlock()
+	return nil
+}
+
+// loadAll computes every line from one read of the store.
+func (b *board) loadAll(ctx context.Context, stamps map[string]uint64) error {
+	now := b.now()
+	lines := map[string]*line{}
+	err := b.st.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
+		ln := compute(l, b.today(l.Org.Timezone, now))
+		lines[l.Org.ID] = ln
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for id, ln := range lines {
+		if stamps != nil {
+			ln.stamp = stamps[id]
+		} else if old := b.lines[id]; old != nil {
+			ln.stamp = old.stamp
+		}
+	}
+	b.lines, b.order = lines, nil
+	return nil
+}
+
+// recompute computes the lines of the organisations ids, one read each.
+// With stamps nil the lines keep their stamps.
+func (b *board) recompute(ctx context.Context, ids []string, stamps map[string]uint64) error {
+	now := b.now()
+	for _, id := range ids {
+		l, err := b.st.Ledger(ctx, id)
+		if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
+			b.mu.Lock()
+			delete(b.lines, id)
+			b.order = nil
+			b.mu.Unlock()
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		ln := compute(l, b.today(l.Org.Timezone, now))
+		b.mu.Lock()
+		if stamps != nil {
+			ln.stamp = stamps[id]
+		} else if old := b.lines[id]; old != nil {
+			ln.stamp = old.stamp
+		}
+		b.lines[id], b.order = ln, nil
+		b.mu.Unlock()
+	}
+	return nil
+}
+
+// fresh recomputes the line of org now, after this web app wrote to it:
+// the next portfolio shows the change without waiting for the poll.
+func (b *board) fresh(ctx context.Context, org string) {
+	select {
+	case <-b.ready:
+	default:
+		return // the first load will read it
+	}
+	b.refreshing.Lock()
+	defer b.refreshing.Unlock()
+	if err := b.recompute(ctx, []string{org}, nil); err != nil {
+		b.log.Error("portfolio: recompute failed", "org", org, "err", err)
+	}
+}

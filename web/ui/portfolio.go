@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/tamledger/tamledger/access"
+	"github.com/tamledger/tamledger/score"
+)
+
+// portfolioView is the portfolio page.
+type portfolioView struct {
+	Lines      []*line
+	Query      string
+	Band       string         // "" for all
+	Bands      []bandChip     // the band filter, with counts
+	Total      int            // organisations matching
+	From, To   int            // 1-based, of Total
+	Prev, Next string         // links, "" at the ends
+	Pages      []pageLink     // numbered links around the current page
+	Worst      map[string]int // critical and high actions across the matches
+}
+
+type bandChip struct {
+	Value, Label string
+	Count        int
+	Current      bool
+	Href         string
+}
+
+type pageLink struct {
+	N       int
+	Href    string
+	Current bool
+}
+
+// bandOf is the filter value of a line's band ("none" for no score).
+func bandOf(ln *line) string {
+	if ln.Band == nil {
+		return "none"
+	}
+	return *ln.Band
+}
+
+func (h *Handler) portfolio(w http.ResponseWriter, r *http.Request) {
+	lines, err := h.board.snapshot(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, _ := access.From(r.Context())
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	band := r.URL.Query().Get("band")
+	switch band {
+	case score.BandProactive, score.BandMixed, score.BandReactive, "none":
+	default:
+		band = ""
+	}
+	ql := strings.ToLower(q)
+	counts := map[string]int{}
+	var match []*line
+	v := portfolioView{Query: q, Band: band, Worst: map[string]int{}}
+	for _, ln := range lines {
+		if !p.CanRead(ln.Organization) {
+			continue
+		}
+		if ql != "" && !strings.Contains(strings.ToLower(ln.Organization), ql) && !strings.Contains(strings.ToLower(ln.Name), ql) {
+			continue
+		}
+		b := bandOf(ln)
+		counts[b]++
+		counts[""]++
+		if band != "" && b != band {
+			continue
+		}
+		match = append(match, ln)
+		v.Worst[score.Critical] += ln.Critical
+		v.Worst[score.High] += ln.High
+	}
+	link := func(band string, page int) string {
+		u := url.Values{}
+		if q != "" {
+			u.Set("q", q)
+		}
+		if band != "" {
+			u.Set("band", band)
+		}
+		if page > 1 {
+			u.Set("page", strconv.Itoa(page))
+		}
+		if len(u) == 0 {
+			return "/"
+		}
+		return "/?" + u.Encode()
+	}
+	for _, b := range []struct{ v, l string }{{"", "All"}, {score.BandReactive, "Reactive"}, {score.BandMixed, "Mixed"}, {score.BandProactive, "Proactive"}, {"none", "No score"}} {
+		v.Bands = append(v.Bands, bandChip{Value: b.v, Label: b.l, Count: counts[b.v], Current: band == b.v, Href: link(b.v, 1)})
+	}
+	size := h.opt.PageSize
+	pages := max(1, (len(match)+size-1)/size)
+	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	n = min(max(n, 1), pages)
+	v.Total = len(match)
+	lo, hi := (n-1)*size, min(n*size, len(match))
+	v.Lines = match[lo:hi]
+	v.From, v.To = lo+1, hi
+	if n > 1 {
+		v.Prev = link(band, n-1)
+	}
+	if n < pages {
+		v.Next = link(band, n+1)
+	}
+	for i := max(1, n-3); i <= min(pages, n+3); i++ {
+		v.Pages = append(v.Pages, pageLink{N: i, Href: link(band, i), Current: i == n})
+	}
+	if pages > 1 && v.Pages[len(v.Pages)-1].N != pages {
+		v.Pages = append(v.Pages, pageLink{N: pages, Href: link(band, pages)})
+	}
+	h.render(w, r, http.StatusOK, "portfolio", page{Title: "Portfolio", Data: v})
+}
