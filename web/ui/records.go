@@ -269,6 +269,7 @@ func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
 // recommendation) the status form.
 type recordView struct {
 	Kind, ID string
+	Heading  string
 	Segment  string // the path segment of its kind
 	Value    any
 	Meta     store.Meta
@@ -344,6 +345,17 @@ func (h *Handler) renderRecord(w http.ResponseWriter, r *http.Request, kind, org
 		v.Extra = iemStatus(l, e, h.today(l.Org))
 	}
 	title := kindTitle[kind] + " " + id
+	v.Heading = title
+	switch x := it.Value.(type) {
+	case *tamledger.Recommendation:
+		if x.Title != "" {
+			v.Heading = x.Title
+		}
+	case *tamledger.Event:
+		if x.Name != "" {
+			v.Heading = x.Name
+		}
+	}
 	h.render(w, r, status, "record", page{Title: title + " · " + orgName(l.Org), Org: l.Org, Section: sectionOf[kind], Data: v})
 }
 
