@@ -33,6 +33,7 @@ type board struct {
 	gen     int64   // the store's generation the stamps were read at
 	checked time.Time
 	ready   chan struct{} // closed once the first load is done
+	sparked chan struct{} // closed once its sparklines are in too
 	loadErr error
 
 	refreshing sync.Mutex // one refresh at a time
@@ -48,7 +49,7 @@ type line struct {
 }
 
 func newBoard(st *store.Store, now func() time.Time, poll time.Duration, log *slog.Logger) *board {
-	b := &board{st: st, now: now, poll: poll, log: log, lines: map[string]*line{}, ready: make(chan struct{})}
+	b := &board{st: st, now: now, poll: poll, log: log, lines: map[string]*line{}, ready: make(chan struct{}), sparked: make(chan struct{})}
 	go func() {
 		b.loadErr = b.refresh(context.Background(), true)
 		if b.loadErr != nil {
@@ -71,14 +72,26 @@ func (b *board) today(tz string, now time.Time) tamledger.Date {
 
 // compute is the line of one ledger as of day.
 func compute(l *tamledger.Ledger, day tamledger.Date) *line {
-	ln := &line{PortfolioRow: score.Summarize(l, day), Tz: l.Org.Timezone}
-	ln.Spark = make([]*int, sparkMonths)
-	ln.Spark[sparkMonths-1] = ln.Score
+	ln := summarize(l, day)
+	ln.Spark = sparkOf(l, day, ln.Score)
+	return ln
+}
+
+// summarize is the line of one ledger as of day, without its sparkline.
+func summarize(l *tamledger.Ledger, day tamledger.Date) *line {
+	return &line{PortfolioRow: score.Summarize(l, day), Tz: l.Org.Timezone}
+}
+
+// sparkOf is the health score at the end of each of the sparkMonths-1
+// months before day's, then now (score).
+func sparkOf(l *tamledger.Ledger, day tamledger.Date, now *int) []*int {
+	sp := make([]*int, sparkMonths)
+	sp[sparkMonths-1] = now
 	for i := 1; i < sparkMonths; i++ {
 		end := tamledger.NewDate(day.Year, day.Month-time.Month(i)+1, 0) // the last day of the i-th month back
-		ln.Spark[sparkMonths-1-i] = score.Scorecard(l, end).Health.Score
+		sp[sparkMonths-1-i] = score.Scorecard(l, end).Health.Score
 	}
-	return ln
+	return sp
 }
 
 // snapshot returns the lines worst first, after making sure they are
@@ -100,14 +113,19 @@ func (b *board) snapshot(ctx context.Context) ([]*line, error) {
 		}
 		b.loadErr = nil
 	}
-	now := b.now()
+	now, wall := b.now(), time.Now() // the pages' clock; the poll's
 	b.mu.RLock()
-	stale := now.Sub(b.checked) >= b.poll
+	stale := wall.Sub(b.checked) >= b.poll
 	b.mu.RUnlock()
 	if stale {
 		b.mu.Lock()
-		b.checked = now
+		b.checked = wall
 		b.mu.Unlock()
+		// Days end at midnight in each organisation's zone: the lines
+		// whose day has passed are recomputed now, before answering.
+		if err := b.rollDays(ctx, now); err != nil {
+			return nil, err
+		}
 		if gen, err := b.st.Generation(ctx); err == nil && gen != b.generation() {
 			go func() {
 				if err := b.refresh(context.Background(), false); err != nil {
@@ -115,9 +133,6 @@ func (b *board) snapshot(ctx context.Context) ([]*line, error) {
 				}
 			}()
 		}
-	}
-	if err := b.rollDays(ctx, now); err != nil {
-		return nil, err
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -231,16 +246,22 @@ func (b *board) refresh(ctx context.Context, all bool) error {
 func (b *board) loadAll(ctx context.Context, stamps map[string]uint64) error {
 	now := b.now()
 	lines := map[string]*line{}
+	b.mu.RLock()
+	first := len(b.lines) == 0
+	b.mu.RUnlock()
 	err := b.st.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
-		ln := compute(l, b.today(l.Org.Timezone, now))
-		lines[l.Org.ID] = ln
+		day := b.today(l.Org.Timezone, now)
+		if first { // the sparklines come after: the portfolio is ready sooner
+			lines[l.Org.ID] = summarize(l, day)
+		} else {
+			lines[l.Org.ID] = compute(l, day)
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	for id, ln := range lines {
 		if stamps != nil {
 			ln.stamp = stamps[id]
@@ -249,7 +270,59 @@ func (b *board) loadAll(ctx context.Context, stamps map[string]uint64) error {
 		}
 	}
 	b.lines, b.order = lines, nil
+	b.mu.Unlock()
+	if first {
+		go func() {
+			if err := b.fillSparks(context.Background()); err != nil {
+				b.log.Error("portfolio: sparklines failed", "err", err)
+			}
+			close(b.sparked)
+		}()
+	}
 	return nil
+}
+
+// fillSparks computes the sparklines the first load left out, from a
+// second read of the store, and puts them in by replacing the lines (a
+// request may be reading the old ones).
+func (b *board) fillSparks(ctx context.Context) error {
+	const batch = 256
+	type spark struct {
+		id  string
+		day tamledger.Date
+		sp  []*int
+	}
+	var done []spark
+	put := func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for _, s := range done {
+			if ln := b.lines[s.id]; ln != nil && ln.Spark == nil && ln.AsOf == s.day {
+				cp := *ln
+				cp.Spark = s.sp
+				b.lines[s.id] = &cp
+				b.order = nil
+			}
+		}
+		done = done[:0]
+	}
+	now := b.now()
+	err := b.st.EachLedger(ctx, store.ScoringFields, func(l *tamledger.Ledger) error {
+		day := b.today(l.Org.Timezone, now)
+		b.mu.RLock()
+		ln := b.lines[l.Org.ID]
+		b.mu.RUnlock()
+		if ln == nil || ln.Spark != nil || ln.AsOf != day {
+			return nil
+		}
+		done = append(done, spark{l.Org.ID, day, sparkOf(l, day, ln.Score)})
+		if len(done) == batch {
+			put()
+		}
+		return nil
+	})
+	put()
+	return err
 }
 
 // recompute computes the lines of the organisations ids, one read each.
@@ -294,4 +367,16 @@ func (b *board) fresh(ctx context.Context, org string) {
 	if err := b.recompute(ctx, []string{org}, nil); err != nil {
 		b.log.Error("portfolio: recompute failed", "org", org, "err", err)
 	}
+}
+
+// spark is the organisation's sparkline: the portfolio's when it is
+// current for day, else computed from l.
+func (b *board) spark(l *tamledger.Ledger, day tamledger.Date) []*int {
+	b.mu.RLock()
+	ln := b.lines[l.Org.ID]
+	b.mu.RUnlock()
+	if ln == nil || ln.AsOf != day || ln.Spark == nil {
+		return compute(l, day).Spark
+	}
+	return ln.Spark
 }

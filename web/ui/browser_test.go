@@ -39,7 +39,7 @@ func chromium(t *testing.T) string {
 func TestBrowserJourneys(t *testing.T) {
 	start := time.Now()
 	st := demoStore(t)
-	h := ui.New(st, ui.Options{Now: clock, Poll: time.Hour})
+	h := loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Hour}))
 	// The test's stand-in for the server's sign-in: the principal is the
 	// one the "as" cookie names.
 	people := map[string]*access.Principal{"admin": admin, "editor": editor}

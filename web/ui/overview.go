@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/roi"
@@ -84,7 +85,8 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 		v.Value = rep
 	}
 	v.Due = dueSoon(l, card, asOf)
-	v.Spark = compute(l, asOf).Spark
+	v.Spark = slices.Clone(h.board.spark(l, asOf))
+	v.Spark[len(v.Spark)-1] = card.Health.Score // today's, as the page shows it
 	h.render(w, r, http.StatusOK, "overview", page{Title: orgName(l.Org), Org: l.Org, Section: "overview", Data: v})
 }
 

@@ -15,6 +15,9 @@ import (
 // sparkline draws health scores (0–100, nil for none) as a line, with a
 // text alternative listing them.
 func sparkline(points []*int) template.HTML {
+	if len(points) == 0 {
+		return `<span class="spark-pending">computing…</span>`
+	}
 	const w, h, pad = 120.0, 28.0, 3.0
 	var b strings.Builder
 	var words []string

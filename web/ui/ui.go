@@ -93,6 +93,11 @@ func (h *Handler) Changed(org string) {
 	h.board.fresh(context.Background(), org)
 }
 
+// Loaded is closed once the portfolio's first computation is complete,
+// sparklines included (the portfolio answers before, showing the
+// sparklines still being computed).
+func (h *Handler) Loaded() <-chan struct{} { return h.board.sparked }
+
 func (h *Handler) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.FileServerFS(static)

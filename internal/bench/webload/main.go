@@ -1,0 +1,251 @@
+// Command webload measures the web app's pages under load (issue 10): it
+// serves the pages of a store (by default the cached 10,000-organisation
+// benchmark store of internal/bench) from a child process of its own on
+// loopback, then has N concurrent clients request, each for a while, the
+// organisation overview of random organisations, random pages of the
+// portfolio, and a static asset, and prints requests per second and
+// latency percentiles of each, the time the portfolio took to be ready
+// (its first load), and the server's peak memory (VmHWM).
+//
+//	go run ./internal/bench/webload                      # 10,000 organisations, 50 clients, 10 s each
+//	go run ./internal/bench/webload -orgs 1000 -duration 5s
+//
+// The server is the child process (webload -serve), so that the clients'
+// work does not count in its memory; both share the machine's cores.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/access"
+	"github.com/tamledger/tamledger/internal/bench"
+	"github.com/tamledger/tamledger/store"
+	"github.com/tamledger/tamledger/web/ui"
+)
+
+func main() {
+	serve := flag.String("serve", "", "internal: serve this store and print the address")
+	orgs := flag.Int("orgs", 10000, "organisations of the benchmark store")
+	db := flag.String("db", "", "the store to serve (default: the cached benchmark store of -orgs organisations)")
+	clients := flag.Int("clients", 50, "concurrent clients")
+	duration := flag.Duration("duration", 10*time.Second, "how long each page is requested")
+	asOf := flag.String("as-of", bench.AsOf.String(), "the day the pages are shown as of")
+	flag.Parse()
+	day, err := tamledger.ParseDate(*asOf)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if *serve != "" {
+		serveStore(*serve, day)
+		return
+	}
+	ctx := context.Background()
+	if *db == "" {
+		*db, _, err = bench.EnsureStore(ctx, bench.Config{Orgs: *orgs, Progress: os.Stderr})
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	ids, err := orgIDs(ctx, *db)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	self, err := os.Executable()
+	if err != nil {
+		log.Fatal(err)
+	}
+	child := exec.Command(self, "-serve", *db, "-as-of", day.String())
+	child.Stderr = os.Stderr
+	out, err := child.StdoutPipe()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer child.Process.Kill()
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		log.Fatal(err)
+	}
+	base := "http://" + strings.TrimSpace(addr)
+
+	tr := &http.Transport{MaxIdleConnsPerHost: *clients, MaxConnsPerHost: *clients}
+	client := &http.Client{Transport: tr, Timeout: time.Minute}
+	t0 := time.Now()
+	if err := fetch(client, base+"/"); err != nil { // waits for the portfolio's first load
+		log.Fatal(err)
+	}
+	ready := time.Since(t0)
+
+	if os.Getenv("WEBLOAD_PAUSE") != "" { // profile by hand: go tool pprof BASE/debug/pprof/profile
+		fmt.Println(base)
+		time.Sleep(time.Hour)
+	}
+	fmt.Printf("store %s: %d organisations; %d clients, %s each; server pid %d\n", *db, len(ids), *clients, *duration, child.Process.Pid)
+	fmt.Printf("portfolio ready (first load, all organisations scored with 12-month sparklines) after %s\n\n", ready.Round(time.Millisecond))
+	fmt.Printf("| page | requests | requests/s | p50 | p90 | p99 | max | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	pages := []struct {
+		name string
+		url  func(r *rand.Rand) string
+	}{
+		{"organisation overview (random organisation)", func(r *rand.Rand) string { return base + "/orgs/" + ids[r.IntN(len(ids))] }},
+		{"portfolio (random page of 50)", func(r *rand.Rand) string {
+			return base + "/?page=" + strconv.Itoa(1+r.IntN((len(ids)+49)/50))
+		}},
+		{"portfolio search (band reactive, page 1)", func(r *rand.Rand) string { return base + "/?band=reactive" }},
+		{"static asset (/static/app.css)", func(r *rand.Rand) string { return base + "/static/app.css" }},
+	}
+	for _, p := range pages {
+		res := load(client, *clients, *duration, p.url)
+		fmt.Printf("| %s | %d | %.0f | %s | %s | %s | %s | %d |\n", p.name, res.n, float64(res.n)/res.wall.Seconds(),
+			ms(res.pct(50)), ms(res.pct(90)), ms(res.pct(99)), ms(res.pct(100)), res.errs)
+	}
+	fmt.Printf("\nserver peak memory (VmHWM): %s\n", peak(child.Process.Pid))
+}
+
+// serveStore is the child: it serves the pages of the store at path on a
+// loopback port, as an admin, and prints the address.
+func serveStore(path string, day tamledger.Date) {
+	ctx := context.Background()
+	st, err := store.OpenExisting(ctx, path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	now := func() time.Time { return time.Date(day.Year, day.Month, day.Day, 12, 0, 0, 0, time.UTC) }
+	h := ui.New(st, ui.Options{Now: now, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	admin := &access.Principal{Email: "bench@example.com", Role: access.Admin}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ln.Addr().String())
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile) // to see where a page's time goes
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(access.With(r.Context(), admin)))
+	}))
+	log.Fatal(http.Serve(ln, mux))
+}
+
+func orgIDs(ctx context.Context, path string) ([]string, error) {
+	st, err := store.OpenExisting(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	os, err := st.Organizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(os))
+	for i, o := range os {
+		ids[i] = o.ID
+	}
+	return ids, nil
+}
+
+func fetch(c *http.Client, url string) error {
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return nil
+}
+
+type result struct {
+	lat  []time.Duration
+	n    int
+	errs int
+	wall time.Duration
+}
+
+func (r result) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	i := int(float64(len(r.lat)-1) * p / 100)
+	return r.lat[i]
+}
+
+// load has n clients request url() for d and returns the latencies.
+func load(c *http.Client, n int, d time.Duration, url func(*rand.Rand) string) result {
+	var mu sync.Mutex
+	var all result
+	var wg sync.WaitGroup
+	start := time.Now()
+	end := start.Add(d)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(i), 1))
+			var lat []time.Duration
+			errs := 0
+			for time.Now().Before(end) {
+				t := time.Now()
+				if err := fetch(c, url(r)); err != nil {
+					errs++
+					if !errors.Is(err, context.DeadlineExceeded) {
+						log.Print(err)
+					}
+					continue
+				}
+				lat = append(lat, time.Since(t))
+			}
+			mu.Lock()
+			all.lat = append(all.lat, lat...)
+			all.errs += errs
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	all.wall = time.Since(start)
+	all.n = len(all.lat)
+	slices.Sort(all.lat)
+	return all
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// peak is the process's peak resident memory, from /proc.
+func peak(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+			return fmt.Sprintf("%d MB", kb/1024)
+		}
+	}
+	return "unknown"
+}
