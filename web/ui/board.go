@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,8 +31,8 @@ type board struct {
 
 	mu      sync.RWMutex
 	lines   map[string]*line
-	order   []*line // worst first; nil when it must be sorted again
-	gen     int64   // the store's generation the stamps were read at
+	order   *ranking // worst first; nil when it must be sorted again
+	gen     int64    // the store's generation the stamps were read at
 	checked time.Time
 	ready   chan struct{} // closed once the first load is done
 	sparked chan struct{} // closed once its sparklines are in too
@@ -43,9 +45,42 @@ type board struct {
 // line is one organisation's portfolio line.
 type line struct {
 	score.PortfolioRow
-	Spark []*int // health scores at the last sparkMonths month-ends, the last one as of Day
-	Tz    string
-	stamp uint64
+	Spark    []*int        // health scores at the last sparkMonths month-ends, the last one as of AsOf
+	SparkSVG template.HTML // Spark drawn, once
+	Tz       string
+	band     string // the band filter's value: proactive, mixed, reactive or none
+	search   string // what a search matches: the id and the name, lower case
+	stamp    uint64
+}
+
+// ranking is the lines worst first, whole and by band, with the numbers of
+// critical and high actions of each band ("" for all): the portfolio's
+// usual pages need no pass over every line.
+type ranking struct {
+	all    []*line
+	byBand map[string][]*line
+	worst  map[string][2]int
+}
+
+func newRanking(lines map[string]*line) *ranking {
+	rows := make([]score.PortfolioRow, 0, len(lines))
+	for _, ln := range lines {
+		rows = append(rows, ln.PortfolioRow)
+	}
+	score.SortWorstFirst(rows)
+	r := &ranking{all: make([]*line, len(rows)), byBand: map[string][]*line{}, worst: map[string][2]int{}}
+	for i, row := range rows {
+		ln := lines[row.Organization]
+		r.all[i] = ln
+		r.byBand[ln.band] = append(r.byBand[ln.band], ln)
+		for _, b := range []string{"", ln.band} {
+			w := r.worst[b]
+			w[0] += ln.Critical
+			w[1] += ln.High
+			r.worst[b] = w
+		}
+	}
+	return r
 }
 
 func newBoard(st *store.Store, now func() time.Time, poll time.Duration, log *slog.Logger) *board {
@@ -74,12 +109,19 @@ func (b *board) today(tz string, now time.Time) tamledger.Date {
 func compute(l *tamledger.Ledger, day tamledger.Date) *line {
 	ln := summarize(l, day)
 	ln.Spark = sparkOf(l, day, ln.Score)
+	ln.SparkSVG = sparkline(ln.Spark)
 	return ln
 }
 
 // summarize is the line of one ledger as of day, without its sparkline.
 func summarize(l *tamledger.Ledger, day tamledger.Date) *line {
-	return &line{PortfolioRow: score.Summarize(l, day), Tz: l.Org.Timezone}
+	ln := &line{PortfolioRow: score.Summarize(l, day), Tz: l.Org.Timezone}
+	ln.band = "none"
+	if ln.Band != nil {
+		ln.band = *ln.Band
+	}
+	ln.search = strings.ToLower(ln.Organization + " " + ln.Name)
+	return ln
 }
 
 // sparkOf is the health score at the end of each of the sparkMonths-1
@@ -100,7 +142,7 @@ func sparkOf(l *tamledger.Ledger, day tamledger.Date, now *int) []*int {
 // organisations up to date in the background (the request is answered from
 // the lines as they are); and it recomputes now the lines whose day has
 // passed.
-func (b *board) snapshot(ctx context.Context) ([]*line, error) {
+func (b *board) snapshot(ctx context.Context) (*ranking, error) {
 	select {
 	case <-b.ready:
 	case <-ctx.Done():
@@ -134,18 +176,16 @@ func (b *board) snapshot(ctx context.Context) ([]*line, error) {
 			}()
 		}
 	}
+	b.mu.RLock()
+	r := b.order
+	b.mu.RUnlock()
+	if r != nil {
+		return r, nil
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.order == nil {
-		rows := make([]score.PortfolioRow, 0, len(b.lines))
-		for _, ln := range b.lines {
-			rows = append(rows, ln.PortfolioRow)
-		}
-		score.SortWorstFirst(rows)
-		b.order = make([]*line, len(rows))
-		for i, r := range rows {
-			b.order[i] = b.lines[r.Organization]
-		}
+		b.order = newRanking(b.lines)
 	}
 	return b.order, nil
 }
@@ -299,7 +339,7 @@ func (b *board) fillSparks(ctx context.Context) error {
 		for _, s := range done {
 			if ln := b.lines[s.id]; ln != nil && ln.Spark == nil && ln.AsOf == s.day {
 				cp := *ln
-				cp.Spark = s.sp
+				cp.Spark, cp.SparkSVG = s.sp, sparkline(s.sp)
 				b.lines[s.id] = &cp
 				b.order = nil
 			}

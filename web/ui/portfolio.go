@@ -36,16 +36,8 @@ type pageLink struct {
 	Current bool
 }
 
-// bandOf is the filter value of a line's band ("none" for no score).
-func bandOf(ln *line) string {
-	if ln.Band == nil {
-		return "none"
-	}
-	return *ln.Band
-}
-
 func (h *Handler) portfolio(w http.ResponseWriter, r *http.Request) {
-	lines, err := h.board.snapshot(r.Context())
+	rank, err := h.board.snapshot(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -58,26 +50,35 @@ func (h *Handler) portfolio(w http.ResponseWriter, r *http.Request) {
 	default:
 		band = ""
 	}
-	ql := strings.ToLower(q)
+	v := portfolioView{Query: q, Band: band, Worst: map[string]int{}}
 	counts := map[string]int{}
 	var match []*line
-	v := portfolioView{Query: q, Band: band, Worst: map[string]int{}}
-	for _, ln := range lines {
-		if !p.CanRead(ln.Organization) {
-			continue
+	if p.IsAdmin() && q == "" {
+		// Every organisation: the ranking has the lists and the numbers.
+		match = rank.all
+		if band != "" {
+			match = rank.byBand[band]
 		}
-		if ql != "" && !strings.Contains(strings.ToLower(ln.Organization), ql) && !strings.Contains(strings.ToLower(ln.Name), ql) {
-			continue
+		for b, ls := range rank.byBand {
+			counts[b] = len(ls)
 		}
-		b := bandOf(ln)
-		counts[b]++
-		counts[""]++
-		if band != "" && b != band {
-			continue
+		counts[""] = len(rank.all)
+		v.Worst[score.Critical], v.Worst[score.High] = rank.worst[band][0], rank.worst[band][1]
+	} else {
+		ql := strings.ToLower(q)
+		for _, ln := range rank.all {
+			if !p.CanRead(ln.Organization) || (ql != "" && !strings.Contains(ln.search, ql)) {
+				continue
+			}
+			counts[ln.band]++
+			counts[""]++
+			if band != "" && ln.band != band {
+				continue
+			}
+			match = append(match, ln)
+			v.Worst[score.Critical] += ln.Critical
+			v.Worst[score.High] += ln.High
 		}
-		match = append(match, ln)
-		v.Worst[score.Critical] += ln.Critical
-		v.Worst[score.High] += ln.High
 	}
 	link := func(band string, page int) string {
 		u := url.Values{}

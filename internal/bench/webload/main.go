@@ -84,7 +84,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer child.Process.Kill()
-	addr, err := bufio.NewReader(out).ReadString('\n')
+	childOut := bufio.NewReader(out)
+	addr, err := childOut.ReadString('\n')
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -97,14 +98,21 @@ func main() {
 		log.Fatal(err)
 	}
 	ready := time.Since(t0)
+	if _, err := childOut.ReadString('\n'); err != nil { // "loaded": the sparklines are in
+		log.Fatal(err)
+	}
+	loaded := time.Since(t0)
+	anon := &peakAnon{pid: child.Process.Pid}
+	go anon.sample()
 
 	if os.Getenv("WEBLOAD_PAUSE") != "" { // profile by hand: go tool pprof BASE/debug/pprof/profile
 		fmt.Println(base)
 		time.Sleep(time.Hour)
 	}
 	fmt.Printf("store %s: %d organisations; %d clients, %s each; server pid %d\n", *db, len(ids), *clients, *duration, child.Process.Pid)
-	fmt.Printf("portfolio ready (first load, all organisations scored with 12-month sparklines) after %s\n\n", ready.Round(time.Millisecond))
-	fmt.Printf("| page | requests | requests/s | p50 | p90 | p99 | max | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	fmt.Printf("load average before: %s\n", loadavg())
+	fmt.Printf("portfolio ready (every organisation scored) after %s; its 12-month sparklines after %s\n\n", ready.Round(time.Millisecond), loaded.Round(time.Millisecond))
+	fmt.Printf("| page | requests | requests/s | p50 | p90 | p99 | max | server CPU per request | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	pages := []struct {
 		name string
 		url  func(r *rand.Rand) string
@@ -117,11 +125,15 @@ func main() {
 		{"static asset (/static/app.css)", func(r *rand.Rand) string { return base + "/static/app.css" }},
 	}
 	for _, p := range pages {
+		cpu0 := cpuTime(child.Process.Pid)
 		res := load(client, *clients, *duration, p.url)
-		fmt.Printf("| %s | %d | %.0f | %s | %s | %s | %s | %d |\n", p.name, res.n, float64(res.n)/res.wall.Seconds(),
-			ms(res.pct(50)), ms(res.pct(90)), ms(res.pct(99)), ms(res.pct(100)), res.errs)
+		cpu := cpuTime(child.Process.Pid) - cpu0
+		fmt.Printf("| %s | %d | %.0f | %s | %s | %s | %s | %s | %d |\n", p.name, res.n, float64(res.n)/res.wall.Seconds(),
+			ms(res.pct(50)), ms(res.pct(90)), ms(res.pct(99)), ms(res.pct(100)), ms(cpu/time.Duration(max(res.n, 1))), res.errs)
 	}
-	fmt.Printf("\nserver peak memory (VmHWM): %s\n", peak(child.Process.Pid))
+	fmt.Printf("\nserver peak memory: %s resident in all (VmHWM, with the SQLite file's mapped pages, during the first load); %d MB anonymous at most while serving\n",
+		peak(child.Process.Pid), anon.max()/1024)
+	fmt.Printf("load average after: %s\n", loadavg())
 }
 
 // serveStore is the child: it serves the pages of the store at path on a
@@ -140,6 +152,10 @@ func serveStore(path string, day tamledger.Date) {
 		log.Fatal(err)
 	}
 	fmt.Println(ln.Addr().String())
+	go func() {
+		<-h.Loaded()
+		fmt.Println("loaded")
+	}()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile) // to see where a page's time goes
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -248,4 +264,58 @@ func peak(pid int) string {
 		}
 	}
 	return "unknown"
+}
+
+// peakAnon samples a process's anonymous resident memory (its heap and
+// stacks, not the mapped database file).
+type peakAnon struct {
+	pid int
+	mu  sync.Mutex
+	kb  int
+}
+
+func (p *peakAnon) sample() {
+	for {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.pid))
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "RssAnon:") {
+				kb, _ := strconv.Atoi(strings.Fields(line)[1])
+				p.mu.Lock()
+				p.kb = max(p.kb, kb)
+				p.mu.Unlock()
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (p *peakAnon) max() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.kb
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// cpuTime is the user and system CPU time a process has used.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command's closing parenthesis; utime and stime are
+	// the 14th and 15th of the line, in clock ticks (100 a second).
+	rest := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	ut, _ := strconv.Atoi(rest[11])
+	st, _ := strconv.Atoi(rest[12])
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
