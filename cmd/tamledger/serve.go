@@ -12,6 +12,7 @@ import (
 
 	"github.com/tamledger/tamledger/store"
 	"github.com/tamledger/tamledger/web"
+	"github.com/tamledger/tamledger/web/ui"
 )
 
 func init() { register(newServeCmd) }
@@ -113,7 +114,7 @@ func (a *app) serve(ctx context.Context, st *store.Store, f serveFlags, ready fu
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := web.New(web.Options{Store: st, Pages: pages(st), Logger: log, OIDC: oidc})
+	srv, err := web.New(web.Options{Store: st, Pages: pages(st, log), Logger: log, OIDC: oidc})
 	if err != nil {
 		if oidc != nil {
 			return unavailableError(err) // the provider does not answer
@@ -143,9 +144,11 @@ func (a *app) serve(ctx context.Context, st *store.Store, f serveFlags, ready fu
 	return nil
 }
 
-// pages is the handler of the HTML pages: nil, until the pages land (the
-// server then lists the organisations the user may see).
-func pages(*store.Store) http.Handler { return nil }
+// pages is the handler of the HTML pages (package web/ui): the
+// portfolio starts computing at once, in the background.
+func pages(st *store.Store, log *slog.Logger) http.Handler {
+	return ui.New(st, ui.Options{Logger: log})
+}
 
 // hostPort is addr as a browser would use it (localhost for every
 // interface).

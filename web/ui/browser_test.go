@@ -3,7 +3,6 @@ package ui_test
 import (
 	"context"
 	"flag"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -15,6 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tamledger/tamledger/access"
+	"github.com/tamledger/tamledger/store"
+	"github.com/tamledger/tamledger/web"
 	"github.com/tamledger/tamledger/web/ui"
 )
 
@@ -39,17 +40,27 @@ func chromium(t *testing.T) string {
 func TestBrowserJourneys(t *testing.T) {
 	start := time.Now()
 	st := demoStore(t)
-	h := loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Hour}))
-	// The test's stand-in for the server's sign-in: the principal is the
-	// one the "as" cookie names.
-	people := map[string]*access.Principal{"admin": admin, "editor": editor}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := admin
-		if c, err := r.Cookie("as"); err == nil && people[c.Value] != nil {
-			p = people[c.Value]
+	ctx0 := context.Background()
+	for _, u := range []struct {
+		p    *access.Principal
+		pass string
+	}{{admin, "admin password 1"}, {editor, "editor password 2"}} {
+		hash, err := web.HashPassword(u.pass)
+		if err != nil {
+			t.Fatal(err)
 		}
-		h.ServeHTTP(w, r.WithContext(access.With(r.Context(), p)))
-	}))
+		if err := st.AddUser(ctx0, store.User{Email: u.p.Email, Role: string(u.p.Role), Orgs: u.p.Orgs, PasswordHash: hash}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The real server in front of the pages: sign-in, sessions, CSRF
+	// protection and the Content-Security-Policy.
+	pages := loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Hour}))
+	server, err := web.New(web.Options{Store: st, Pages: pages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server)
 	defer srv.Close()
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
@@ -101,8 +112,22 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 
-	// The portfolio, worst first; open the worst.
-	do("open the portfolio", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(css("table.portfolio")), shot("portfolio"))
+	signIn := func(email, password string) {
+		t.Helper()
+		do("sign in as "+email,
+			chromedp.Navigate(srv.URL+"/"), // redirected to the sign-in page
+			chromedp.WaitVisible(css("input#email")),
+			chromedp.SendKeys(css("input#email"), email),
+			chromedp.SendKeys(css("input#password"), password),
+			chromedp.Submit(css("input#password")),
+			chromedp.WaitVisible(css("table.portfolio")),
+		)
+	}
+
+	// Sign in; the portfolio, worst first; open the worst.
+	do("size the window", chromedp.EmulateViewport(1280, 800))
+	signIn(admin.Email, "admin password 1")
+	do("open the portfolio", shot("portfolio"))
 	if first := text("table.portfolio tbody tr:first-child th .id"); first != "kestrel-logistics" {
 		t.Fatalf("the worst organisation is %q, want kestrel-logistics", first)
 	}
@@ -160,9 +185,12 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	do("the charter", chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics/charter"), chromedp.WaitVisible(css("#h-lint")), shot("charter"))
 
-	// Another client's organisation: refused, and nothing of it shown.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.cookie = "as=editor; path=/"`)); err != nil {
-		t.Fatal(err)
+	// Sign out; sign in as one client's editor: another client's
+	// organisation is refused, and nothing of it shown.
+	do("sign out", chromedp.Click(css("form.signout button")), chromedp.WaitVisible(css("input#email")))
+	signIn(editor.Email, "editor password 2")
+	if n := count("table.portfolio tbody tr"); n != 1 {
+		t.Errorf("the editor of one organisation sees %d in the portfolio", n)
 	}
 	do("be refused another client's organisation", chromedp.Navigate(srv.URL+"/orgs/aurora-health"), chromedp.WaitVisible(css("h1")))
 	if title, body := text("h1"), text("body"); title != "Not found" || strings.Contains(body, "Aurora Health") {
