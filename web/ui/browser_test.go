@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -111,16 +112,35 @@ func TestBrowserJourneys(t *testing.T) {
 		return n
 	}
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	// waitFor waits until a page that has loaded holds sel. It asks the
+	// page again and again, so that a form's submission or a link's
+	// navigation in between is no error (a query of chromedp may hold a
+	// node of the page being left).
+	waitFor := func(sel string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			for {
+				ok, err := chromedp.Evaluate[bool](`document.readyState === "complete" && document.querySelector(`+"`"+sel+"`"+`) !== null`)(ctx, tg)
+				if err == nil && ok {
+					return nil
+				}
+				select {
+				case <-ctx.Done():
+					return fmt.Errorf("waiting for %s: %w", sel, ctx.Err())
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
+		})
+	}
 
 	signIn := func(email, password string) {
 		t.Helper()
 		do("sign in as "+email,
 			chromedp.Navigate(srv.URL+"/"), // redirected to the sign-in page
-			chromedp.WaitVisible(css("input#email")),
+			waitFor("input#email"),
 			chromedp.SendKeys(css("input#email"), email),
 			chromedp.SendKeys(css("input#password"), password),
 			chromedp.Submit(css("input#password")),
-			chromedp.WaitVisible(css("table.portfolio")),
+			waitFor("table.portfolio"),
 		)
 	}
 
@@ -133,7 +153,7 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	do("open the failing organisation",
 		chromedp.Click(css("table.portfolio tbody tr:first-child th a"), chromedp.NodeVisible),
-		chromedp.WaitVisible(css("table.heat")),
+		waitFor("table.heat"),
 		shot("overview"),
 	)
 	const row = "table.heat tbody tr:first-child"
@@ -145,54 +165,54 @@ func TestBrowserJourneys(t *testing.T) {
 	// Quick-add a strategy call today; the due period of the heatmap turns met.
 	do("log an engagement with quick-add",
 		chromedp.Click(css(`nav.tabs a[href$="/engagements"]`)),
-		chromedp.WaitVisible(css("select#service")),
+		waitFor("select#service"),
 		chromedp.SetValue(css("select#service"), "strategy-call"),
 		chromedp.Click(css(`input[name=initiatedBy][value=tam]`)),
 		chromedp.SendKeys(css("input#summary"), "Roadmap call, logged from the browser"),
 		shot("engagements"),
 		chromedp.Submit(css("input#summary")),
-		chromedp.WaitVisible(css(".flash")),
+		waitFor(".flash"),
 	)
 	if flash := text(".flash"); !strings.Contains(flash, "strategy-call") {
 		t.Errorf("after quick-add the page says %q", flash)
 	}
-	do("see the heatmap change", chromedp.Click(css(`nav.tabs a:first-child`)), chromedp.WaitVisible(css("table.heat")))
+	do("see the heatmap change", chromedp.Click(css(`nav.tabs a:first-child`)), waitFor("table.heat"))
 	if dueAfter, metAfter := count(row+" .cell-due"), count(row+" .cell-met"); dueAfter != dueBefore-1 || metAfter != metBefore+1 {
 		t.Errorf("first obligation row: due %d→%d, met %d→%d; want one due period met", dueBefore, dueAfter, metBefore, metAfter)
 	}
 
 	// Mark a TAM recommendation implemented; the value on the ROI page rises.
-	do("read the value", chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics/roi"), chromedp.WaitVisible(css("#roi-value")))
+	do("read the value", chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics/roi"), waitFor("#roi-value"))
 	valueBefore := text("#roi-value")
 	do("mark a recommendation implemented",
 		chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics/recommendations?origin=tam&status=open"),
-		chromedp.WaitVisible(css("table tbody tr")),
+		waitFor("table tbody tr"),
 		shot("recommendations"),
 		chromedp.Click(css("table tbody tr:first-child th a")),
-		chromedp.WaitVisible(css("select#st")),
+		waitFor("select#st"),
 		chromedp.SetValue(css("select#st"), "implemented"),
 		chromedp.SetValue(css("input#implementedOn"), "2026-06-01"),
 		chromedp.SendKeys(css("input#realized"), "4000"),
 		shot("recommendation"),
 		chromedp.Submit(css("input#realized")),
-		chromedp.WaitVisible(css(".flash")),
+		waitFor(".flash"),
 		chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics/roi"),
-		chromedp.WaitVisible(css("#roi-value")),
+		waitFor("#roi-value"),
 		shot("roi"),
 	)
 	if valueAfter := text("#roi-value"); valueAfter == valueBefore {
 		t.Errorf("the ROI value stayed %s after a recommendation was implemented", valueBefore)
 	}
-	do("the charter", chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics/charter"), chromedp.WaitVisible(css("#h-lint")), shot("charter"))
+	do("the charter", chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics/charter"), waitFor("#h-lint"), shot("charter"))
 
 	// Sign out; sign in as one client's editor: another client's
 	// organisation is refused, and nothing of it shown.
-	do("sign out", chromedp.Click(css("form.signout button")), chromedp.WaitVisible(css("input#email")))
+	do("sign out", chromedp.Click(css("form.signout button")), waitFor("input#email"))
 	signIn(editor.Email, "editor password 2")
 	if n := count("table.portfolio tbody tr"); n != 1 {
 		t.Errorf("the editor of one organisation sees %d in the portfolio", n)
 	}
-	do("be refused another client's organisation", chromedp.Navigate(srv.URL+"/orgs/aurora-health"), chromedp.WaitVisible(css("h1")))
+	do("be refused another client's organisation", chromedp.Navigate(srv.URL+"/orgs/aurora-health"), waitFor("h1"))
 	if title, body := text("h1"), text("body"); title != "Not found" || strings.Contains(body, "Aurora Health") {
 		t.Errorf("another client's organisation: h1 %q, body mentions it: %v", title, strings.Contains(body, "Aurora Health"))
 	}
@@ -201,7 +221,7 @@ func TestBrowserJourneys(t *testing.T) {
 	do("the overview on a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 		chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics"),
-		chromedp.WaitVisible(css("table.heat")),
+		waitFor("table.heat"),
 		shot("overview-phone"),
 	)
 	t.Logf("browser journeys took %s", time.Since(start).Round(time.Millisecond))
