@@ -108,6 +108,10 @@ func TestStatusConflict(t *testing.T) {
 	if owner := fieldOwner(doc, "status"); owner != "other@kestrel.example (web)" {
 		t.Errorf("status set by %q, want the other user", owner)
 	}
+	// The history names the other user's change, latest first.
+	if last := text(doc.Find("table.history tbody tr").First()); !strings.Contains(last, "other@kestrel.example (web)") || !strings.Contains(last, "status") {
+		t.Errorf("the latest revision reads %q", last)
+	}
 	// Set again from the current version: it lands, and the ROI counts it.
 	_, before := s.get(editor, "/orgs/"+org+"/roi")
 	rec = s.post(editor, "/orgs/"+org+"/recommendations/"+id+"/status", url.Values{

@@ -280,6 +280,7 @@ type recordView struct {
 	Currency string
 	Today    string
 	Extra    any
+	History  []store.Revision // the audit trail, latest first
 }
 
 type fieldView struct {
@@ -328,6 +329,11 @@ func (h *Handler) renderRecord(w http.ResponseWriter, r *http.Request, kind, org
 		v.Fields = append(v.Fields, fieldView{Path: path, Value: showJSON(val), Owner: ownerText(it.Managed.OwnerOf(path))})
 	}
 	slices.SortFunc(v.Fields, func(a, b fieldView) int { return strings.Compare(a.Path, b.Path) })
+	if v.History, err = h.st.History(r.Context(), kind, org, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	slices.Reverse(v.History)
 	if rec, ok := it.Value.(*tamledger.Recommendation); ok {
 		if form == nil {
 			form = &statusForm{Status: rec.Status, Reason: rec.StatusReason}
