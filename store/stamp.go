@@ -4,6 +4,8 @@ import (
 	"context"
 	"hash/fnv"
 	"strconv"
+
+	"github.com/tamledger/tamledger"
 )
 
 // Generation is a number that changes whenever a write transaction commits
@@ -38,6 +40,26 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 // kind's rows per organisation, from one snapshot; it costs a scan of
 // those columns, so call it when Generation has moved.
 func (s *Store) Stamps(ctx context.Context) (map[string]uint64, error) {
+	return s.stamps(ctx, "")
+}
+
+// Stamp is organisation org's stamp, the one Stamps gives it, read from
+// that organisation's rows only (an index range per kind). An organisation
+// that does not exist is an ENOTFOUND error.
+func (s *Store) Stamp(ctx context.Context, org string) (uint64, error) {
+	m, err := s.stamps(ctx, org)
+	if err != nil {
+		return 0, err
+	}
+	st, ok := m[org]
+	if !ok {
+		return 0, tamledger.Errorf(tamledger.ENOTFOUND, "no organization %q", org)
+	}
+	return st, nil
+}
+
+// stamps computes the stamps of every organisation, or of org only.
+func (s *Store) stamps(ctx context.Context, org string) (map[string]uint64, error) {
 	conns, release, err := s.readConns(ctx, 1)
 	if err != nil {
 		return nil, err
@@ -46,7 +68,11 @@ func (s *Store) Stamps(ctx context.Context) (map[string]uint64, error) {
 	c := conns[0]
 	parts := map[string][]byte{}
 	add := func(kind, query string) error {
-		rs, err := c.rows(ctx, query)
+		var args []any
+		if org != "" {
+			args = []any{org}
+		}
+		rs, err := c.rows(ctx, query, args...)
 		if err != nil {
 			return mapError("read stamps", err, "")
 		}
@@ -64,22 +90,33 @@ func (s *Store) Stamps(ctx context.Context) (map[string]uint64, error) {
 		}
 		return mapError("read stamps", rs.err(), "")
 	}
-	if err := add("o", "SELECT id, 1, rev, updated_at FROM organizations"); err != nil {
+	orgs, scoped := "", ""
+	if org != "" {
+		orgs, scoped = " WHERE id = $1", " WHERE organization = $1"
+	}
+	if err := add("o", "SELECT id, 1, rev, updated_at FROM organizations"+orgs); err != nil {
 		return nil, err
+	}
+	if org != "" && len(parts) == 0 {
+		return hashStamps(parts), nil // no such organisation
 	}
 	for _, tb := range tables {
 		if !tb.scoped {
 			continue
 		}
-		if err := add(tb.name, "SELECT organization, count(*), CAST(sum(rev) AS BIGINT), max(updated_at) FROM "+tb.name+" GROUP BY organization"); err != nil {
+		if err := add(tb.name, "SELECT organization, count(*), CAST(sum(rev) AS BIGINT), max(updated_at) FROM "+tb.name+scoped+" GROUP BY organization"); err != nil {
 			return nil, err
 		}
 	}
+	return hashStamps(parts), nil
+}
+
+func hashStamps(parts map[string][]byte) map[string]uint64 {
 	out := make(map[string]uint64, len(parts))
 	for org, b := range parts {
 		h := fnv.New64a()
 		h.Write(b)
 		out[org] = h.Sum64()
 	}
-	return out, nil
+	return out
 }

@@ -75,5 +75,14 @@ func TestStampsMoveWithTheirOrganisation(t *testing.T) {
 		if st2["acme"] == st1["acme"] || st2["globex"] != st1["globex"] {
 			t.Errorf("after deleting acme's engagement: acme %v→%v, globex %v→%v", st1["acme"], st2["acme"], st1["globex"], st2["globex"])
 		}
+		// One organisation's stamp, read alone, is the one Stamps gives it.
+		for org, want := range st2 {
+			if got, err := s.Stamp(ctx, org); err != nil || got != want {
+				t.Errorf("Stamp(%s) = %v, %v; Stamps gives %v", org, got, err, want)
+			}
+		}
+		if _, err := s.Stamp(ctx, "initech"); tamledger.ErrorCode(err) != tamledger.ENOTFOUND {
+			t.Errorf("Stamp of an unknown organisation: %v, want ENOTFOUND", err)
+		}
 	})
 }

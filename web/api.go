@@ -408,9 +408,19 @@ func (s *Server) createRecord(k APIKind) http.HandlerFunc {
 			s.writeFailed(w, r, k, org, rec.ID, err, http.StatusConflict)
 			return
 		}
+		s.wrote(org)
 		w.Header().Set("Location", r.URL.Path+"/"+rec.ID)
 		it, found, err := s.st.Item(r.Context(), k.Kind, org, rec.ID)
 		s.answerItem(w, r, http.StatusCreated, it, found, err, s.missing(r, k, org))
+	}
+}
+
+// wrote tells the pages that the API has just written to org, when they
+// keep what they show (web/ui's Handler.Changed): they show it at once
+// instead of at their next poll of the store.
+func (s *Server) wrote(org string) {
+	if c, ok := s.pages.(interface{ Changed(org string) }); ok {
+		c.Changed(org)
 	}
 }
 
@@ -484,6 +494,7 @@ func (s *Server) replaceRecord(k APIKind) http.HandlerFunc {
 			s.writeFailed(w, r, k, org, id, err, http.StatusPreconditionFailed)
 			return
 		}
+		s.wrote(org)
 		it, found, err := s.st.Item(r.Context(), k.Kind, org, id)
 		s.answerItem(w, r, http.StatusOK, it, found, err, s.missing(r, k, org))
 	}
@@ -511,6 +522,7 @@ func (s *Server) deleteRecord(k APIKind) http.HandlerFunc {
 			s.writeFailed(w, r, k, org, id, err, http.StatusPreconditionFailed)
 			return
 		}
+		s.wrote(org)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

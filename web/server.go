@@ -46,7 +46,8 @@ type Options struct {
 	// Pages serves every path the server does not own: /static/ to
 	// anyone, the rest to signed-in users only (the principal is in the
 	// request's context: access.From). Nil serves a plain list of the
-	// organisations the user may see.
+	// organisations the user may see. If it has a method Changed(org
+	// string), the API calls it after each of its writes.
 	Pages  http.Handler
 	Logger *slog.Logger // the access log and errors; nil discards
 	// Registry receives the server's metrics; nil makes a registry of

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/access"
 	"github.com/tamledger/tamledger/roi"
 	"github.com/tamledger/tamledger/score"
 )
@@ -61,12 +64,65 @@ type dueItem struct {
 	Tone   string // ok | warn | bad
 }
 
+// overview shows an organisation at a glance. It is the page people open
+// most, so its content is kept rendered (overviews) and computed again only
+// when something it shows may have changed.
 func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
-	l, err := h.readable(r)
+	ctx, org := r.Context(), r.PathValue("org")
+	p, _ := access.From(ctx)
+	if !p.CanRead(org) {
+		h.fail(w, r, notFound(org))
+		return
+	}
+	k := overviewKey{org: org, canWrite: p.CanWrite(org)}
+	gen, err := h.overviews.generation(ctx, h)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	e := h.overviews.get(ctx, h, k, gen)
+	if e == nil {
+		if e, err = h.computeOverview(r, k, gen); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.overviews.put(k, e)
+	}
+	h.render(w, r, http.StatusOK, "rendered", page{Title: orgName(e.org), Org: e.org, Section: "overview", Data: e.content})
+}
+
+// computeOverview reads the organisation's records and renders its
+// overview's content, as of generation gen.
+func (h *Handler) computeOverview(r *http.Request, k overviewKey, gen int64) (*overviewEntry, error) {
+	ctx := r.Context()
+	// The stamp before the records: a write in between moves the stamp
+	// again, and the entry is computed anew next time.
+	stamp, err := h.st.Stamp(ctx, k.org)
+	if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
+		return nil, notFound(k.org)
+	}
+	if err != nil {
+		return nil, err
+	}
+	books, ver, err := h.overviews.priceBooks(ctx, h, gen)
+	if err != nil {
+		return nil, err
+	}
+	l, err := h.readable(r)
+	if err != nil {
+		return nil, err
+	}
+	v := h.overviewOf(l, roi.Books(books))
+	var buf bytes.Buffer
+	if err := h.pages["overview"].ExecuteTemplate(&buf, "content", page{Title: orgName(l.Org), Org: l.Org, Section: "overview", Data: v}); err != nil {
+		return nil, fmt.Errorf("render the overview of %s: %w", k.org, err)
+	}
+	return &overviewEntry{org: l.Org, asOf: v.AsOf, gen: gen, stamp: stamp, books: ver, content: template.HTML(buf.String())}, nil
+}
+
+// overviewOf is what the overview shows of ledger l, as of today in its
+// time zone.
+func (h *Handler) overviewOf(l *tamledger.Ledger, books []tamledger.PriceBook) overviewView {
 	asOf := h.today(l.Org)
 	card := score.Scorecard(l, asOf)
 	v := overviewView{AsOf: asOf, Card: card, Actions: score.Actions(l, asOf), Currency: l.Org.Currency}
@@ -74,11 +130,6 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 		v.Components = append(v.Components, componentView{Title: score.ComponentTitle(c.Name), Value: c.Value, Weight: c.Weight, Explain: card.Explain(c.Name)})
 	}
 	v.Heat = heatmap(card)
-	books, err := h.books(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	if rep, err := roi.Compute(l, books, card.Window.From, asOf, roi.Options{}); err != nil {
 		v.ValueErr = tamledger.ErrorMessage(err)
 	} else {
@@ -87,7 +138,7 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	v.Due = dueSoon(l, card, asOf)
 	v.Spark = slices.Clone(h.board.spark(l, asOf))
 	v.Spark[len(v.Spark)-1] = card.Health.Score // today's, as the page shows it
-	h.render(w, r, http.StatusOK, "overview", page{Title: orgName(l.Org), Org: l.Org, Section: "overview", Data: v})
+	return v
 }
 
 func (h *Handler) books(r *http.Request) ([]tamledger.PriceBook, error) {

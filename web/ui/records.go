@@ -137,7 +137,7 @@ func (h *Handler) logEngagement(w http.ResponseWriter, r *http.Request) {
 		h.renderEngagements(w, r, l, f, http.StatusBadRequest)
 		return
 	}
-	h.board.fresh(r.Context(), l.Org.ID)
+	h.changed(r.Context(), l.Org.ID)
 	seeOther(w, r, orgPath(l.Org.ID, "engagements"), "Logged "+done.ID+": "+e.Service+" on "+e.Date.String()+".")
 }
 
@@ -246,7 +246,7 @@ func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
 		}
 		switch code {
 		case "":
-			h.board.fresh(r.Context(), org)
+			h.changed(r.Context(), org)
 			seeOther(w, r, orgPath(org, "recommendations", id), "Status set to "+f.Status+".")
 			return
 		case tamledger.EINVALID:

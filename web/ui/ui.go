@@ -50,6 +50,9 @@ type Options struct {
 	PageSize int
 	// Logger receives what goes wrong; slog.Default() when nil.
 	Logger *slog.Logger
+	// OverviewCacheBytes bounds the organisation overviews kept rendered
+	// (about 11 KB each); 128 MiB when zero, none kept when negative.
+	OverviewCacheBytes int
 }
 
 // Handler serves the pages. It is an http.Handler.
@@ -59,7 +62,9 @@ type Handler struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	board *board
-	log   *slog.Logger
+	// overviews keeps the organisations' overviews rendered.
+	overviews *overviews
+	log       *slog.Logger
 }
 
 // New returns the handler of every page and of /static/. It starts
@@ -77,20 +82,30 @@ func New(st *store.Store, opt Options) *Handler {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	if opt.OverviewCacheBytes == 0 {
+		opt.OverviewCacheBytes = 128 << 20
+	}
 	h := &Handler{st: st, opt: opt, mux: http.NewServeMux(), log: opt.Logger}
 	h.pages = parsePages()
 	h.board = newBoard(st, opt.Now, opt.Poll, opt.Logger)
+	h.overviews = newOverviews(opt.Poll, opt.OverviewCacheBytes)
 	h.routes()
 	return h
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-// Changed tells the portfolio that organisation org was written by this
-// process (the JSON API): its line is recomputed now instead of at the
-// next poll.
+// Changed tells the pages that organisation org was written by this
+// process (the JSON API): its portfolio line is recomputed and its overview
+// dropped now instead of at the next poll.
 func (h *Handler) Changed(org string) {
-	h.board.fresh(context.Background(), org)
+	h.changed(context.Background(), org)
+}
+
+// changed brings what the pages keep of org up to date after a write.
+func (h *Handler) changed(ctx context.Context, org string) {
+	h.overviews.forget(org)
+	h.board.fresh(ctx, org)
 }
 
 // Loaded is closed once the portfolio's first computation is complete,
