@@ -17,6 +17,10 @@ import (
 // organisations (internal/bench; built on first use). The load test with
 // 50 clients is internal/bench/webload; these measure one request's work.
 func benchSite(b *testing.B) (*ui.Handler, []string) {
+	return benchSiteWith(b, ui.Options{})
+}
+
+func benchSiteWith(b *testing.B, opt ui.Options) (*ui.Handler, []string) {
 	n, _ := strconv.Atoi(os.Getenv("TAMLEDGER_BENCH_ORGS"))
 	if n == 0 {
 		b.Skip("set TAMLEDGER_BENCH_ORGS (e.g. 10000) to measure the pages on a benchmark store")
@@ -39,8 +43,10 @@ func benchSite(b *testing.B) (*ui.Handler, []string) {
 	for i, o := range orgs {
 		ids[i] = o.ID
 	}
-	now := func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }
-	return loaded(ui.New(st, ui.Options{Now: now})), ids
+	opt.Now = func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }
+	h := loaded(ui.New(st, opt))
+	<-h.Warmed()
+	return h, ids
 }
 
 func BenchmarkPortfolioPage(b *testing.B) {
@@ -55,8 +61,15 @@ func BenchmarkPortfolioPage(b *testing.B) {
 	}
 }
 
-func BenchmarkOverview(b *testing.B) {
-	h, ids := benchSite(b)
+// BenchmarkOverview shows the overviews computed ahead;
+// BenchmarkOverviewComputed computes each one (a first request, or one
+// after a write).
+func BenchmarkOverview(b *testing.B) { benchOverview(b, ui.Options{}) }
+
+func BenchmarkOverviewComputed(b *testing.B) { benchOverview(b, ui.Options{OverviewCacheBytes: -1}) }
+
+func benchOverview(b *testing.B, opt ui.Options) {
+	h, ids := benchSiteWith(b, opt)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		rec := httptest.NewRecorder()

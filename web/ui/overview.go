@@ -69,37 +69,35 @@ type dueItem struct {
 // when something it shows may have changed.
 func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 	ctx, org := r.Context(), r.PathValue("org")
-	p, _ := access.From(ctx)
-	if !p.CanRead(org) {
+	if p, _ := access.From(ctx); !p.CanRead(org) {
 		h.fail(w, r, notFound(org))
 		return
 	}
-	k := overviewKey{org: org, canWrite: p.CanWrite(org)}
 	gen, err := h.overviews.generation(ctx, h)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	e := h.overviews.get(ctx, h, k, gen)
+	e := h.overviews.get(ctx, h, org, gen)
 	if e == nil {
-		if e, err = h.computeOverview(r, k, gen); err != nil {
+		if e, err = h.computeOverview(r, gen); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		h.overviews.put(k, e)
+		h.overviews.put(org, e)
 	}
 	h.render(w, r, http.StatusOK, "rendered", page{Title: orgName(e.org), Org: e.org, Section: "overview", Data: e.content})
 }
 
-// computeOverview reads the organisation's records and renders its
+// computeOverview reads the request's organisation and renders its
 // overview's content, as of generation gen.
-func (h *Handler) computeOverview(r *http.Request, k overviewKey, gen int64) (*overviewEntry, error) {
-	ctx := r.Context()
+func (h *Handler) computeOverview(r *http.Request, gen int64) (*overviewEntry, error) {
+	ctx, org := r.Context(), r.PathValue("org")
 	// The stamp before the records: a write in between moves the stamp
 	// again, and the entry is computed anew next time.
-	stamp, err := h.st.Stamp(ctx, k.org)
+	stamp, err := h.st.Stamp(ctx, org)
 	if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
-		return nil, notFound(k.org)
+		return nil, notFound(org)
 	}
 	if err != nil {
 		return nil, err
@@ -112,10 +110,16 @@ func (h *Handler) computeOverview(r *http.Request, k overviewKey, gen int64) (*o
 	if err != nil {
 		return nil, err
 	}
-	v := h.overviewOf(l, roi.Books(books))
+	return h.overviewEntry(l, roi.Books(books), gen, stamp, ver)
+}
+
+// overviewEntry renders the overview's content of ledger l, computed with
+// books (roi.Books) at generation gen, stamp and books version ver.
+func (h *Handler) overviewEntry(l *tamledger.Ledger, books []tamledger.PriceBook, gen int64, stamp uint64, ver int64) (*overviewEntry, error) {
+	v := h.overviewOf(l, books)
 	var buf bytes.Buffer
 	if err := h.pages["overview"].ExecuteTemplate(&buf, "content", page{Title: orgName(l.Org), Org: l.Org, Section: "overview", Data: v}); err != nil {
-		return nil, fmt.Errorf("render the overview of %s: %w", k.org, err)
+		return nil, fmt.Errorf("render the overview of %s: %w", l.Org.ID, err)
 	}
 	return &overviewEntry{org: l.Org, asOf: v.AsOf, gen: gen, stamp: stamp, books: ver, content: template.HTML(buf.String())}, nil
 }

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"reflect"
 	"sync"
 	"time"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/roi"
+	"github.com/tamledger/tamledger/store"
 )
 
 // overviews keeps each organisation's overview rendered, so that showing
@@ -21,15 +24,17 @@ import (
 // at once (forget).
 //
 // An entry is the overview's content as HTML (about 11 KB), one per
-// organisation and kind of viewer (who may change it, who may only read
-// it); at most max bytes are kept, and an entry is dropped at random when a
-// new one would pass that.
+// organisation: the content is the same for everyone who may read the
+// organisation (what depends on the viewer belongs in the layout). At most
+// max bytes are kept; an entry is dropped at random when a new one would
+// pass that. Once the portfolio is loaded, warm computes the overviews of
+// every organisation in the background, while they fit.
 type overviews struct {
 	poll time.Duration
 	max  int
 
 	mu      sync.Mutex
-	entries map[overviewKey]*overviewEntry
+	entries map[string]*overviewEntry // by organisation
 	size    int
 
 	// The store's generation as last read, and when.
@@ -43,11 +48,6 @@ type overviews struct {
 	refreshing sync.Mutex // one reader of the generation or the books at a time
 }
 
-type overviewKey struct {
-	org      string
-	canWrite bool
-}
-
 type overviewEntry struct {
 	org     *tamledger.Organization
 	asOf    tamledger.Date
@@ -58,7 +58,7 @@ type overviewEntry struct {
 }
 
 func newOverviews(poll time.Duration, max int) *overviews {
-	return &overviews{poll: poll, max: max, entries: map[overviewKey]*overviewEntry{}, booksGen: -1}
+	return &overviews{poll: poll, max: max, entries: map[string]*overviewEntry{}, booksGen: -1}
 }
 
 // generation is the store's generation, read again when the last read is
@@ -118,11 +118,10 @@ func samePriceBooks(a, b []tamledger.PriceBook) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// get returns the entry of k if it is good at generation gen for an
-// organisation whose today is today(org).
-func (c *overviews) get(ctx context.Context, h *Handler, k overviewKey, gen int64) *overviewEntry {
+// get returns org's entry if it is good at generation gen and today.
+func (c *overviews) get(ctx context.Context, h *Handler, org string, gen int64) *overviewEntry {
 	c.mu.Lock()
-	e := c.entries[k]
+	e := c.entries[org]
 	c.mu.Unlock()
 	if e == nil || e.asOf != h.today(e.org) {
 		return nil
@@ -131,7 +130,7 @@ func (c *overviews) get(ctx context.Context, h *Handler, k overviewKey, gen int6
 		return e
 	}
 	// Something was written since: is it this organisation or the books?
-	stamp, err := h.st.Stamp(ctx, k.org)
+	stamp, err := h.st.Stamp(ctx, org)
 	if err != nil || stamp != e.stamp {
 		return nil
 	}
@@ -140,23 +139,24 @@ func (c *overviews) get(ctx context.Context, h *Handler, k overviewKey, gen int6
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries[k] == e {
+	if c.entries[org] == e {
 		cp := *e
 		cp.gen = gen
-		c.entries[k] = &cp
+		c.entries[org] = &cp
 	}
 	return e
 }
 
-// put keeps e under k, dropping entries at random to stay within max.
-func (c *overviews) put(k overviewKey, e *overviewEntry) {
+// put keeps e as org's entry, dropping entries at random to stay within
+// max.
+func (c *overviews) put(org string, e *overviewEntry) {
 	n := len(e.content)
 	if n > c.max {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.entries[k]; old != nil {
+	if old := c.entries[org]; old != nil {
 		c.size -= len(old.content)
 	}
 	for kk, old := range c.entries { // map order: a random victim
@@ -166,19 +166,69 @@ func (c *overviews) put(k overviewKey, e *overviewEntry) {
 		delete(c.entries, kk)
 		c.size -= len(old.content)
 	}
-	c.entries[k] = e
+	c.entries[org] = e
 	c.size += n
 }
 
-// forget drops org's entries: this web app has just written to it.
+// forget drops org's entry: this web app has just written to it. The
+// generation is read again at the next request, so that an entry computed
+// from the records before the write and put after forget is not taken as
+// good.
 func (c *overviews) forget(org string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, w := range []bool{false, true} {
-		k := overviewKey{org, w}
-		if e := c.entries[k]; e != nil {
-			c.size -= len(e.content)
-			delete(c.entries, k)
-		}
+	c.checked = time.Time{}
+	if e := c.entries[org]; e != nil {
+		c.size -= len(e.content)
+		delete(c.entries, org)
 	}
 }
+
+// warm computes the overview of every organisation that has none kept, from
+// one read of the store, until the bound would be passed.
+func (c *overviews) warm(ctx context.Context, h *Handler) error {
+	gen, err := c.generation(ctx, h)
+	if err != nil {
+		return err
+	}
+	stamps, err := h.st.Stamps(ctx) // before the records, as computeOverview does
+	if err != nil {
+		return err
+	}
+	books, ver, err := c.priceBooks(ctx, h, gen)
+	if err != nil {
+		return err
+	}
+	books = roi.Books(books)
+	errFull := errors.New("full")
+	err = h.st.EachLedger(ctx, store.AllFields, func(l *tamledger.Ledger) error {
+		c.mu.Lock()
+		_, kept := c.entries[l.Org.ID]
+		full := c.size+overviewGuess > c.max
+		c.mu.Unlock()
+		if full {
+			return errFull
+		}
+		if kept {
+			return nil
+		}
+		e, err := h.overviewEntry(l, books, gen, stamps[l.Org.ID], ver)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		if _, kept := c.entries[l.Org.ID]; !kept && c.size+len(e.content) <= c.max {
+			c.entries[l.Org.ID] = e
+			c.size += len(e.content)
+		}
+		c.mu.Unlock()
+		return nil
+	})
+	if errors.Is(err, errFull) {
+		return nil
+	}
+	return err
+}
+
+// overviewGuess is about the size of an overview's content.
+const overviewGuess = 16 << 10

@@ -49,7 +49,7 @@ func TestOverviewKeptUntilItsInputsChange(t *testing.T) {
 	waitPoll := func() { time.Sleep(5 * time.Millisecond) }
 
 	first := body(t, h, admin, path)
-	if !h.OverviewKept(org, true) {
+	if !h.OverviewKept(org) {
 		t.Fatal("the overview is not kept after it was shown")
 	}
 	if again := body(t, h, admin, path); again != first {
@@ -69,11 +69,11 @@ func TestOverviewKeptUntilItsInputsChange(t *testing.T) {
 	}
 	launch := &tamledger.Event{Name: "Zeta region launch", Date: tamledger.MustDate("2026-12-10")}
 	put(other, "zeta-launch", launch)
-	if !h.OverviewKept(org, true) {
+	if !h.OverviewKept(org) {
 		t.Error("a write to another organisation dropped the overview")
 	}
 	put(org, "zeta-launch", launch)
-	if h.OverviewKept(org, true) {
+	if h.OverviewKept(org) {
 		t.Fatal("a write to the organisation's records kept its overview")
 	}
 	page := body(t, h, admin, path)
@@ -98,7 +98,7 @@ func TestOverviewKeptUntilItsInputsChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitPoll()
-	if h.OverviewKept(org, true) {
+	if h.OverviewKept(org) {
 		t.Fatal("a new price book kept the overview (its value against cost)")
 	}
 	if page, want := body(t, h, admin, path), fromScratch(); page != want {
@@ -106,7 +106,7 @@ func TestOverviewKeptUntilItsInputsChange(t *testing.T) {
 	}
 
 	day.Add(1)
-	if h.OverviewKept(org, true) {
+	if h.OverviewKept(org) {
 		t.Fatal("the overview of yesterday is kept today")
 	}
 	if page, want := body(t, h, admin, path), fromScratch(); page != want {
@@ -139,4 +139,34 @@ func TestOverviewsKeptWithinTheirBound(t *testing.T) {
 			t.Errorf("bound %d: %d overviews kept, want the last one", bound, n)
 		}
 	}
+}
+
+// Once the portfolio is loaded, every organisation's overview is computed
+// ahead (from one read of the store), and each is the page computed from
+// scratch.
+func TestOverviewsWarmedAhead(t *testing.T) {
+	st := demoStore(t)
+	orgs, err := st.Organizations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Hour}))
+	<-h.Warmed()
+	if n, _ := h.OverviewsKept(); n != len(orgs) {
+		t.Fatalf("%d overviews computed ahead, want %d", n, len(orgs))
+	}
+	scratch := loaded(ui.New(st, ui.Options{Now: clock, OverviewCacheBytes: -1}))
+	for _, o := range orgs {
+		path := "/orgs/" + o.ID
+		if !h.OverviewKept(o.ID) {
+			t.Errorf("%s: overview computed ahead is not good", o.ID)
+		}
+		if got, want := body(t, h, viewerOf(o.ID), path), body(t, scratch, viewerOf(o.ID), path); got != want {
+			t.Errorf("%s: the overview computed ahead differs from the one computed from scratch", o.ID)
+		}
+	}
+}
+
+func viewerOf(org string) *access.Principal {
+	return &access.Principal{Email: "viewer@" + org + ".example", Role: access.Viewer, Orgs: []string{org}}
 }

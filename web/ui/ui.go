@@ -64,6 +64,7 @@ type Handler struct {
 	board *board
 	// overviews keeps the organisations' overviews rendered.
 	overviews *overviews
+	warmed    chan struct{} // closed once the overviews are computed ahead
 	log       *slog.Logger
 }
 
@@ -89,6 +90,17 @@ func New(st *store.Store, opt Options) *Handler {
 	h.pages = parsePages()
 	h.board = newBoard(st, opt.Now, opt.Poll, opt.Logger)
 	h.overviews = newOverviews(opt.Poll, opt.OverviewCacheBytes)
+	h.warmed = make(chan struct{})
+	go func() {
+		defer close(h.warmed)
+		<-h.board.sparked
+		if opt.OverviewCacheBytes <= 0 {
+			return
+		}
+		if err := h.overviews.warm(context.Background(), h); err != nil {
+			h.log.Error("overviews: warming failed", "err", err)
+		}
+	}()
 	h.routes()
 	return h
 }
@@ -112,6 +124,10 @@ func (h *Handler) changed(ctx context.Context, org string) {
 // sparklines included (the portfolio answers before, showing the
 // sparklines still being computed).
 func (h *Handler) Loaded() <-chan struct{} { return h.board.sparked }
+
+// Warmed is closed once the organisations' overviews are computed ahead
+// of their first request (as many as the cache holds), after Loaded.
+func (h *Handler) Warmed() <-chan struct{} { return h.warmed }
 
 func (h *Handler) routes() {
 	static, _ := fs.Sub(staticFS, "static")
