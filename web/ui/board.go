@@ -51,6 +51,15 @@ type line struct {
 	band     string // the band filter's value: proactive, mixed, reactive or none
 	search   string // what a search matches: the id and the name, lower case
 	stamp    uint64
+	row      *rowHTML // the line's row in the portfolio's table, rendered once
+}
+
+// rowHTML is a line's row, rendered on its first showing. A line is never
+// changed once made (a change makes a new line), so neither is its row.
+type rowHTML struct {
+	once sync.Once
+	html template.HTML
+	err  error
 }
 
 // ranking is the lines worst first, whole and by band, with the numbers of
@@ -115,7 +124,7 @@ func compute(l *tamledger.Ledger, day tamledger.Date) *line {
 
 // summarize is the line of one ledger as of day, without its sparkline.
 func summarize(l *tamledger.Ledger, day tamledger.Date) *line {
-	ln := &line{PortfolioRow: score.Summarize(l, day), Tz: l.Org.Timezone}
+	ln := &line{PortfolioRow: score.Summarize(l, day), Tz: l.Org.Timezone, row: new(rowHTML)}
 	ln.band = "none"
 	if ln.Band != nil {
 		ln.band = *ln.Band
@@ -339,7 +348,7 @@ func (b *board) fillSparks(ctx context.Context) error {
 		for _, s := range done {
 			if ln := b.lines[s.id]; ln != nil && ln.Spark == nil && ln.AsOf == s.day {
 				cp := *ln
-				cp.Spark, cp.SparkSVG = s.sp, sparkline(s.sp)
+				cp.Spark, cp.SparkSVG, cp.row = s.sp, sparkline(s.sp), new(rowHTML)
 				b.lines[s.id] = &cp
 				b.order = nil
 			}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,7 +14,7 @@ import (
 
 // portfolioView is the portfolio page.
 type portfolioView struct {
-	Lines      []*line
+	Rows       []template.HTML // the page's lines, as table rows
 	Query      string
 	Band       string         // "" for all
 	Bands      []bandChip     // the band filter, with counts
@@ -105,7 +107,14 @@ func (h *Handler) portfolio(w http.ResponseWriter, r *http.Request) {
 	n = min(max(n, 1), pages)
 	v.Total = len(match)
 	lo, hi := (n-1)*size, min(n*size, len(match))
-	v.Lines = match[lo:hi]
+	for _, ln := range match[lo:hi] {
+		row, err := h.rowOf(ln)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Rows = append(v.Rows, row)
+	}
 	v.From, v.To = lo+1, hi
 	if n > 1 {
 		v.Prev = link(band, n-1)
@@ -120,4 +129,15 @@ func (h *Handler) portfolio(w http.ResponseWriter, r *http.Request) {
 		v.Pages = append(v.Pages, pageLink{N: pages, Href: link(band, pages)})
 	}
 	h.render(w, r, http.StatusOK, "portfolio", page{Title: "Portfolio", Data: v})
+}
+
+// rowOf is ln's row in the portfolio's table, rendered the first time it
+// is shown: a page of the portfolio renders only what changed since.
+func (h *Handler) rowOf(ln *line) (template.HTML, error) {
+	ln.row.once.Do(func() {
+		var buf bytes.Buffer
+		ln.row.err = h.pages["portfolio"].ExecuteTemplate(&buf, "row", ln)
+		ln.row.html = template.HTML(buf.String())
+	})
+	return ln.row.html, ln.row.err
 }

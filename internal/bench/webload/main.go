@@ -39,6 +39,7 @@ import (
 	"github.com/tamledger/tamledger/access"
 	"github.com/tamledger/tamledger/internal/bench"
 	"github.com/tamledger/tamledger/store"
+	"github.com/tamledger/tamledger/web"
 	"github.com/tamledger/tamledger/web/ui"
 )
 
@@ -90,9 +91,13 @@ func main() {
 		log.Fatal(err)
 	}
 	base := "http://" + strings.TrimSpace(addr)
+	token, err := childOut.ReadString('\n')
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	tr := &http.Transport{MaxIdleConnsPerHost: *clients, MaxConnsPerHost: *clients}
-	client := &http.Client{Transport: tr, Timeout: time.Minute}
+	client := &http.Client{Transport: bearer{strings.TrimSpace(token), tr}, Timeout: time.Minute}
 	t0 := time.Now()
 	if err := fetch(client, base+"/"); err != nil { // waits for the portfolio's first load
 		log.Fatal(err)
@@ -102,6 +107,10 @@ func main() {
 		log.Fatal(err)
 	}
 	loaded := time.Since(t0)
+	if _, err := childOut.ReadString('\n'); err != nil { // "warmed": the overviews are computed ahead
+		log.Fatal(err)
+	}
+	warmed := time.Since(t0)
 	anon := &peakAnon{pid: child.Process.Pid}
 	go anon.sample()
 
@@ -111,7 +120,7 @@ func main() {
 	}
 	fmt.Printf("store %s: %d organisations; %d clients, %s each; server pid %d\n", *db, len(ids), *clients, *duration, child.Process.Pid)
 	fmt.Printf("load average before: %s\n", loadavg())
-	fmt.Printf("portfolio ready (every organisation scored) after %s; its 12-month sparklines after %s\n\n", ready.Round(time.Millisecond), loaded.Round(time.Millisecond))
+	fmt.Printf("portfolio ready (every organisation scored) after %s; its 12-month sparklines after %s; the overviews computed ahead after %s\n\n", ready.Round(time.Millisecond), loaded.Round(time.Millisecond), warmed.Round(time.Millisecond))
 	fmt.Printf("| page | requests | requests/s | p50 | p90 | p99 | max | server CPU per request | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	pages := []struct {
 		name string
@@ -136,31 +145,53 @@ func main() {
 	fmt.Printf("load average after: %s\n", loadavg())
 }
 
-// serveStore is the child: it serves the pages of the store at path on a
-// loopback port, as an admin, and prints the address.
+// serveStore is the child: it serves the store at path with the real
+// server (package web: access log, security headers, metrics,
+// authentication) in front of the pages, on a loopback port, and prints
+// the address and an API token of an admin (bench@example.com, added to the
+// store if missing), which the clients send as "Authorization: Bearer";
+// then "loaded" once the portfolio's sparklines are in, "warmed" once the
+// overviews are computed ahead.
 func serveStore(path string, day tamledger.Date) {
 	ctx := context.Background()
 	st, err := store.OpenExisting(ctx, path)
 	if err != nil {
 		log.Fatal(err)
 	}
+	const email = "bench@example.com"
+	if _, found, err := st.User(ctx, email); err != nil {
+		log.Fatal(err)
+	} else if !found {
+		if err := st.AddUser(ctx, store.User{Email: email, Role: string(access.Admin)}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	token, hash := web.NewToken()
+	if err := st.CreateToken(ctx, email, "webload-"+strconv.Itoa(os.Getpid()), hash); err != nil {
+		log.Fatal(err)
+	}
 	now := func() time.Time { return time.Date(day.Year, day.Month, day.Day, 12, 0, 0, 0, time.UTC) }
-	h := ui.New(st, ui.Options{Now: now, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
-	admin := &access.Principal{Email: "bench@example.com", Role: access.Admin}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := ui.New(st, ui.Options{Now: now, Logger: logger})
+	srv, err := web.New(web.Options{Store: st, Pages: h, Logger: logger, Now: now})
+	if err != nil {
+		log.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(ln.Addr().String())
+	fmt.Println(token)
 	go func() {
 		<-h.Loaded()
 		fmt.Println("loaded")
+		<-h.Warmed()
+		fmt.Println("warmed")
 	}()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile) // to see where a page's time goes
-	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(access.With(r.Context(), admin)))
-	}))
+	mux.Handle("/", srv)
 	log.Fatal(http.Serve(ln, mux))
 }
 
@@ -179,6 +210,18 @@ func orgIDs(ctx context.Context, path string) ([]string, error) {
 		ids[i] = o.ID
 	}
 	return ids, nil
+}
+
+// bearer sends every request with an API token.
+type bearer struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(r)
 }
 
 func fetch(c *http.Client, url string) error {
