@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tamledger/tamledger"
@@ -348,5 +351,66 @@ func TestOpenAPIDescribesTheRoutes(t *testing.T) {
 		if _, ok := doc.Comps.Schemas[ref[1]]; !ok {
 			t.Errorf("$ref to %s, which is not in components.schemas", ref[1])
 		}
+	}
+}
+
+// changedPages records the organisations the API says it wrote to.
+type changedPages struct {
+	mu   sync.Mutex
+	orgs []string
+}
+
+func (p *changedPages) ServeHTTP(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }
+
+func (p *changedPages) Changed(org string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.orgs = append(p.orgs, org)
+}
+
+// Each write of the API tells the pages which organisation it wrote to (so
+// that the portfolio and the overview show it at once); a refused write
+// tells them nothing.
+func TestAPIWritesTellThePages(t *testing.T) {
+	f := newFixture(t, false)
+	pages := &changedPages{}
+	srv, err := web.New(web.Options{Store: f.st, Pages: pages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(method, path, body string, header ...string) int {
+		t.Helper()
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req := httptest.NewRequest(method, path, rd)
+		req.Header.Set("Authorization", "Bearer "+f.tokens["editor"])
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	base := "/api/v1/organizations/" + f.own + "/engagements"
+	steps := []struct {
+		status int
+		code   int
+	}{
+		{http.StatusCreated, do("POST", base, engagementDoc(f.own, "e-tell", "first"))},
+		{http.StatusConflict, do("POST", base, engagementDoc(f.own, "e-tell", "again"))},
+		{http.StatusOK, do("PUT", base+"/e-tell", engagementDoc(f.own, "e-tell", "second"), "If-Match", `"1"`)},
+		{http.StatusPreconditionFailed, do("PUT", base+"/e-tell", engagementDoc(f.own, "e-tell", "stale"), "If-Match", `"1"`)},
+		{http.StatusNoContent, do("DELETE", base+"/e-tell", "", "If-Match", `"2"`)},
+	}
+	for i, s := range steps {
+		if s.code != s.status {
+			t.Errorf("step %d: %d, want %d", i, s.code, s.status)
+		}
+	}
+	if want := []string{f.own, f.own, f.own}; !slices.Equal(pages.orgs, want) {
+		t.Errorf("the pages were told %v, want %v (one per write that took)", pages.orgs, want)
 	}
 }
