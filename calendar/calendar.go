@@ -248,6 +248,16 @@ func Write(w io.Writer, org *tamledger.Organization, entries []Entry, stamp taml
 	return cal.SerializeTo(w, ics.WithNewLineWindows)
 }
 
+// Feed writes the calendar of l as of asOf over the default window, asOf
+// to one year on less a day, with DTSTAMP asOf: what tamledger calendar
+// --org writes with no --from, --to or --file, and what a subscription
+// address (/calendar/TOKEN.ics of tamledger serve) answers. One function
+// behind both, so that they are the same bytes.
+func Feed(w io.Writer, l *tamledger.Ledger, asOf tamledger.Date) error {
+	entries := Schedule(l, asOf, score.Window{From: asOf, To: asOf.AddYears(1).AddDays(-1)})
+	return Write(w, l.Org, entries, asOf)
+}
+
 var cadenceTitle = map[string]string{"monthly": "Monthly", "quarterly": "Quarterly", "semiannual": "Semi-annual", "annual": "Annual"}
 
 var serviceTitles = map[string]string{

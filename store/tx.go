@@ -573,6 +573,11 @@ func (t *Tx) DeleteIfRev(ctx context.Context, kind, org, id string, rev int64) e
 	}
 	t.wrote = true
 	if tb.kind == tamledger.KindOrganization {
+		// Its calendar feeds go with it: an organisation made again
+		// with the same id does not serve the old addresses.
+		if _, err := t.c.exec(ctx, "DELETE FROM calendar_feeds WHERE organization = $1", id); err != nil {
+			return t.fail(mapError("delete "+what, err, ""))
+		}
 		delete(t.known, id)
 		t.gone[id] = true
 	}

@@ -98,9 +98,14 @@ func (s *Store) SetPassword(ctx context.Context, email, hash string) error {
 }
 
 // RemoveUser deletes an account with its grants, sessions, tokens and
-// sign-in links; an unknown user is ENOTFOUND.
+// sign-in links, and revokes the calendar feeds it created (revoked_by
+// "user-removed:EMAIL"); an unknown user is ENOTFOUND.
 func (s *Store) RemoveUser(ctx context.Context, email string) error {
 	return s.aux(ctx, "remove user", func(c txConn) error {
+		if _, err := c.exec(ctx, "UPDATE calendar_feeds SET revoked_at = $1, revoked_by = $2 WHERE created_by = $3 AND revoked_at IS NULL",
+			s.d.instant(time.Now()), "user-removed:"+email, email); err != nil {
+			return err
+		}
 		for _, table := range []string{"user_organizations", "sessions", "api_tokens", "signin_links"} {
 			if _, err := c.exec(ctx, "DELETE FROM "+table+" WHERE email = $1", email); err != nil {
 				return err

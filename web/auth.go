@@ -222,13 +222,15 @@ type bucket struct {
 }
 
 // The limits: per address 20 attempts, then one every 3 s; per email 5,
-// then one every 30 s.
+// then one every 30 s; per address 20 unknown calendar feed tokens, then
+// one every 3 s.
 var limits = map[string]struct {
 	burst    float64
 	interval time.Duration
 }{
 	"ip":    {20, 3 * time.Second},
 	"email": {5, 30 * time.Second},
+	"feed":  {20, 3 * time.Second},
 }
 
 func newLimiter(now func() time.Time) *limiter {
@@ -267,6 +269,23 @@ func (l *limiter) allow(keys ...string) time.Duration {
 		b.tokens--
 	}
 	return 0
+}
+
+// wait returns how long until key's bucket allows an attempt, taking
+// nothing: 0 when it allows one now.
+func (l *limiter) wait(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return 0
+	}
+	lim := limits[key[:strings.IndexByte(key, ':')]]
+	tokens := min(lim.burst, b.tokens+l.now().Sub(b.at).Seconds()/lim.interval.Seconds())
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) * float64(lim.interval))
 }
 
 // reset forgets key (a successful sign-in clears its email's failures).

@@ -4,14 +4,16 @@
 // (package web/ui). docs/web.md describes the security model.
 //
 // Every request goes through the same chain: an access log (method, path,
-// status, duration, user: never a query string, a cookie or a header), the
+// status, duration, user: never a query string, a cookie, a header or a
+// calendar feed's token), the
 // security headers (a strict Content-Security-Policy with no inline script,
 // no framing, nosniff, no referrer to other sites), metrics, Go's
 // http.CrossOriginProtection on every state-changing request, then
 // authentication: a session cookie or an "Authorization: Bearer" API token
 // puts an access.Principal in the request's context. Nothing but the
-// sign-in page, /healthz and /static/ is served without one: pages redirect
-// to /signin, the API answers 401.
+// sign-in page, /healthz, /static/ and the calendar feeds (whose secret
+// address is their credential: calendar.go) is served without one: pages
+// redirect to /signin, the API answers 401.
 package web
 
 import (
@@ -22,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -123,6 +126,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /signin", s.signinPost)
 	mux.HandleFunc("GET /signin/link", s.signinLink)
 	mux.HandleFunc("GET /signin.css", s.signinCSS)
+	mux.HandleFunc("GET /calendar/{file}", s.calendarFeed)
 	if s.oidc != nil {
 		mux.HandleFunc("GET /signin/oidc", s.oidcStart)
 		mux.HandleFunc("GET /signin/oidc/callback", s.oidcCallback)
@@ -221,16 +225,28 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic serving a request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+				s.log.Error("panic serving a request", "method", r.Method, "path", logPath(r), "panic", fmt.Sprint(v))
 				if sw.status == 0 {
 					http.Error(sw, "Internal error.", http.StatusInternalServerError)
 				}
 			}
-			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+			s.log.Info("request", "method", r.Method, "path", logPath(r), "status", sw.status, "bytes", sw.bytes,
 				"duration", time.Since(start).Round(time.Microsecond), "user", lg.user, "remote", clientIP(r))
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// logPath is the request's path as the logs show it: a calendar feed's
+// address holds its secret token, so any path under /calendar/, or
+// holding a feed token's prefix anywhere, is logged as
+// /calendar/[redacted].
+func logPath(r *http.Request) string {
+	p := r.URL.Path
+	if strings.HasPrefix(path.Clean("/"+p), "/calendar/") || strings.Contains(p, calendarPrefix) || strings.Contains(r.URL.RawPath, calendarPrefix) {
+		return "/calendar/[redacted]"
+	}
+	return p
 }
 
 // clientIP is the address the request came from (the proxy's, behind
@@ -350,7 +366,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.problemOf(w, r, err)
 		return
 	}
-	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	http.Error(w, "Internal error.", http.StatusInternalServerError)
 }
 

@@ -36,10 +36,16 @@ the organisation's time zone) to one year on. What is still due is judged as
 of --as-of. Each event has a stable UID, so importing a newer file into the
 same calendar updates the events instead of duplicating them, and the output
 is the same bytes for the same store, window and --as-of (DTSTAMP is
---as-of, or --from, at midnight UTC). docs/calendar.md explains the imports.`,
+--as-of, or --from, at midnight UTC). docs/calendar.md explains the imports.
+
+To have the schedule update itself in the team's calendars, subscribe to
+an address of tamledger serve instead: tamledger calendar feed create
+makes one (or the charter page of the web app), and it serves what this
+command writes with no --from, --to or --as-of, on the day it is fetched.`,
 		Example: `  tamledger calendar --org acme > acme-charter.ics
   tamledger calendar --org acme --from 2026-01-01 --to 2026-12-31 --file acme-2026.ics
-  tamledger calendar --org acme --as-of 2026-05-20`,
+  tamledger calendar --org acme --as-of 2026-05-20
+  tamledger calendar feed create --org acme --name "Team calendar" --base-url https://tamledger.example.com`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var fromDate, toDate, asOfDate tamledger.Date
@@ -78,9 +84,15 @@ is the same bytes for the same store, window and --as-of (DTSTAMP is
 			if fromDate.After(toDate) {
 				return usageError(fmt.Errorf("--to %s is before the window's start %s", toDate, fromDate))
 			}
-			entries := calendar.Schedule(l, asOfDate, score.Window{From: fromDate, To: toDate})
 			var b bytes.Buffer
-			if err := calendar.Write(&b, l.Org, entries, stamp); err != nil {
+			if from == "" && to == "" {
+				// The default window: the subscription addresses' calendar.
+				err = calendar.Feed(&b, l, asOfDate)
+			} else {
+				entries := calendar.Schedule(l, asOfDate, score.Window{From: fromDate, To: toDate})
+				err = calendar.Write(&b, l.Org, entries, stamp)
+			}
+			if err != nil {
 				return err
 			}
 			if file == "" {
@@ -98,5 +110,6 @@ is the same bytes for the same store, window and --as-of (DTSTAMP is
 	c.Flags().StringVar(&to, "to", "", "last day of the window, YYYY-MM-DD (default one year after --from, less a day)")
 	c.Flags().StringVar(&asOf, "as-of", "", "judge what is still due as of this date, YYYY-MM-DD (default today in the organisation's time zone)")
 	c.Flags().StringVar(&file, "file", "", "write the calendar to this file instead of standard output")
+	c.AddCommand(newCalendarFeedCmd(a))
 	return c
 }
