@@ -420,6 +420,7 @@ type charterView struct {
 	Card     *score.Card
 	AsOf     tamledger.Date
 	Min, Rec int
+	Feeds    feedsView // "Subscribe in your calendar"
 }
 
 type termView struct{ Term, What, Why string }
@@ -430,8 +431,19 @@ func (h *Handler) charter(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	p, _ := access.From(r.Context())
+	feeds, err := h.calendarFeeds(r, p, l.Org.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderCharter(w, r, l, feeds, http.StatusOK)
+}
+
+// renderCharter renders the charter page with its subscribe section.
+func (h *Handler) renderCharter(w http.ResponseWriter, r *http.Request, l *tamledger.Ledger, feeds feedsView, status int) {
 	asOf := h.today(l.Org)
-	v := charterView{Current: chartersInForce(l, asOf), AsOf: asOf, Card: score.Scorecard(l, asOf)}
+	v := charterView{Current: chartersInForce(l, asOf), AsOf: asOf, Card: score.Scorecard(l, asOf), Feeds: feeds}
 	for _, ch := range l.Charters {
 		switch {
 		case ch.Effective.After(asOf):
@@ -448,7 +460,7 @@ func (h *Handler) charter(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Min, v.Rec = v.Current.Leads()
-	h.render(w, r, http.StatusOK, "charter", page{Title: "Charter · " + orgName(l.Org), Org: l.Org, Section: "charter", Data: v})
+	h.render(w, r, status, "charter", page{Title: "Charter · " + orgName(l.Org), Org: l.Org, Section: "charter", Data: v})
 }
 
 // casesView is the cases page.

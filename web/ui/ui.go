@@ -136,6 +136,8 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /{$}", h.portfolio)
 	h.mux.HandleFunc("GET /orgs/{org}", h.overview)
 	h.mux.HandleFunc("GET /orgs/{org}/charter", h.charter)
+	h.mux.HandleFunc("POST /orgs/{org}/calendar-feeds", h.createFeed)
+	h.mux.HandleFunc("POST /orgs/{org}/calendar-feeds/{id}/revoke", h.revokeFeed)
 	h.mux.HandleFunc("GET /orgs/{org}/engagements", h.engagements)
 	h.mux.HandleFunc("POST /orgs/{org}/engagements", h.logEngagement)
 	h.mux.HandleFunc("GET /orgs/{org}/recommendations", h.recommendations)

@@ -15,6 +15,17 @@
       s.addEventListener("change", function () { f.submit(); });
     });
   });
+  // A Copy button copies the field it names (data-copy) to the clipboard.
+  document.querySelectorAll("button[data-copy]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var f = document.getElementById(b.getAttribute("data-copy"));
+      if (!f) return;
+      f.select();
+      var done = function () { b.textContent = "Copied"; };
+      if (navigator.clipboard) navigator.clipboard.writeText(f.value).then(done, function () {});
+      else if (document.execCommand("copy")) done();
+    });
+  });
   // A form that failed puts the keyboard on its message.
   var err = document.querySelector(".error[role=alert]");
   if (err) { err.setAttribute("tabindex", "-1"); err.focus(); }

@@ -1,0 +1,204 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/calendar"
+	"github.com/tamledger/tamledger/ics"
+	"github.com/tamledger/tamledger/store"
+	"github.com/tamledger/tamledger/web"
+)
+
+// feed makes a calendar feed of org on behalf of by and returns its path.
+func (f *fixture) feed(org, name, by string) (path string, feed store.CalendarFeed) {
+	f.t.Helper()
+	token, feed, err := web.CreateCalendarFeed(context.Background(), f.st, org, name, by)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if !strings.HasPrefix(token, "tlc_") || len(token) < 40 {
+		f.t.Fatalf("token %q: want tlc_ and 256 random bits", token)
+	}
+	return web.CalendarFeedPath(token), feed
+}
+
+// wantCalendar checks that r is the calendar of org as calendar.Feed
+// writes it today, and that it holds nothing of another organisation.
+func (f *fixture) wantCalendar(r response, org string) {
+	f.t.Helper()
+	if r.status != 200 || r.header.Get("Content-Type") != "text/calendar; charset=utf-8" || r.header.Get("Cache-Control") != "no-store" {
+		f.t.Fatalf("the feed of %s: %d %v\n%.300s", org, r.status, r.header, r.body)
+	}
+	l, err := f.st.Ledger(context.Background(), org)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	today := tamledger.Today(l.Org.Location())
+	var want bytes.Buffer
+	if err := calendar.Feed(&want, l, today); err != nil {
+		f.t.Fatal(err)
+	}
+	if r.body != want.String() {
+		f.t.Errorf("the feed of %s is not calendar.Feed's bytes:\n%.400s\nwant\n%.400s", org, r.body, want.String())
+	}
+	// Parsed back by the project's reader: every event, each one org's.
+	res, err := ics.Read("feed.ics", strings.NewReader(r.body), ics.Options{Loc: l.Org.Location(), To: today.AddYears(2)})
+	if err != nil {
+		f.t.Fatalf("the feed does not parse: %v", err)
+	}
+	if n := strings.Count(r.body, "BEGIN:VEVENT"); len(res.Meetings) != n || n == 0 {
+		f.t.Errorf("the feed of %s: %d events read back of %d", org, len(res.Meetings), n)
+	}
+	for _, m := range res.Meetings {
+		if !strings.HasPrefix(m.UID, org+"/") {
+			f.t.Errorf("the feed of %s holds %s", org, m.UID)
+		}
+	}
+}
+
+// A feed's address serves its organisation's calendar to anyone, with no
+// session; the token never reaches the log.
+func TestCalendarFeed(t *testing.T) {
+	f := newFixture(t, false)
+	own, _ := f.feed(f.own, "Team calendar", "editor@x.io")
+	foreign, _ := f.feed(f.foreign, "Their calendar", "admin@x.io")
+	f.wantCalendar(f.do(nil, "GET", own, "", ""), f.own)
+	f.wantCalendar(f.do(nil, "GET", foreign, "", ""), f.foreign)
+	// A session or a token changes nothing: the address is the credential.
+	f.wantCalendar(f.do(nil, "GET", own, "viewer", ""), f.own)
+	if r := f.do(nil, "HEAD", own, "", ""); r.status != 200 || r.body != "" {
+		t.Errorf("HEAD: %d %q", r.status, r.body)
+	}
+	// A path that is cleaned into the feed's is redirected; logged
+	// redacted too.
+	tok := strings.TrimSuffix(strings.TrimPrefix(own, "/calendar/"), ".ics")
+	f.do(nil, "GET", "/x/.."+own, "", "")
+	f.do(nil, "GET", "/calendar/"+tok, "", "")
+	logs := f.logs.String()
+	if strings.Contains(logs, tok) || strings.Contains(logs, "tlc_") {
+		t.Errorf("a feed token is in the log:\n%s", logs)
+	}
+	if !strings.Contains(logs, "path=/calendar/[redacted]") {
+		t.Errorf("the log does not show the redacted path:\n%s", logs)
+	}
+}
+
+// An unknown or revoked address, one whose creator was removed and one
+// whose organisation was deleted answer 404, all alike.
+func TestCalendarFeedRefused(t *testing.T) {
+	f := newFixture(t, false)
+	ctx := context.Background()
+	notFound := func(what, path string) {
+		t.Helper()
+		r := f.do(nil, "GET", path, "", "")
+		if r.status != 404 || r.body != "Not found.\n" || r.header.Get("Content-Type") != "text/plain; charset=utf-8" {
+			t.Errorf("%s: %d %v %q, want a bare 404", what, r.status, r.header, r.body)
+		}
+	}
+	revoked, feed := f.feed(f.own, "Revoked", "editor@x.io")
+	f.wantCalendar(f.do(nil, "GET", revoked, "", ""), f.own)
+	if err := f.st.RevokeCalendarFeed(ctx, f.foreign, feed.ID, "admin@x.io"); tamledger.ErrorCode(err) != tamledger.ENOTFOUND {
+		t.Errorf("revoking %s's feed as another organisation's: %v, want ENOTFOUND", f.own, err)
+	}
+	f.wantCalendar(f.do(nil, "GET", revoked, "", ""), f.own)
+	if err := f.st.RevokeCalendarFeed(ctx, f.own, feed.ID, "editor@x.io"); err != nil {
+		t.Fatal(err)
+	}
+	notFound("revoked", revoked)
+	notFound("unknown", web.CalendarFeedPath("tlc_"+strings.Repeat("A", 43)))
+	notFound("no .ics", strings.TrimSuffix(revoked, ".ics"))
+	notFound("an API token", web.CalendarFeedPath(f.tokens["admin"]))
+
+	// The feeds a removed user made stop; the others go on.
+	byEditor, _ := f.feed(f.own, "Editor's", "editor@x.io")
+	byCLI, _ := f.feed(f.own, "CLI's", store.CreatedByCLI)
+	if err := f.st.RemoveUser(ctx, "editor@x.io"); err != nil {
+		t.Fatal(err)
+	}
+	notFound("made by a removed user", byEditor)
+	f.wantCalendar(f.do(nil, "GET", byCLI, "", ""), f.own)
+	feeds, err := f.st.CalendarFeeds(ctx, f.own)
+	if err != nil || len(feeds) != 3 || feeds[1].RevokedBy != "user-removed:editor@x.io" || feeds[0].RevokedBy != "editor@x.io" || feeds[2].Revoked() {
+		t.Errorf("feeds after the removal: %+v, %v", feeds, err)
+	}
+
+	// A deleted organisation's feeds go with it, and do not come back
+	// with an organisation of the same id.
+	org := tamledger.Record{Kind: tamledger.KindOrganization, ID: "short-lived", Value: &tamledger.Organization{Name: "Short-lived", Timezone: "UTC"}}
+	put := func() {
+		tx, err := f.st.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Put(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put()
+	gone, _ := f.feed("short-lived", "Gone", "admin@x.io")
+	if r := f.do(nil, "GET", gone, "", ""); r.status != 200 || !strings.Contains(r.body, "X-WR-CALNAME:TAM charter: Short-lived") {
+		t.Fatalf("the new organisation's feed: %d %s", r.status, r.body)
+	}
+	tx, err := f.st.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Delete(ctx, tamledger.KindOrganization, "", "short-lived"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	notFound("of a deleted organisation", gone)
+	put()
+	notFound("of a deleted organisation made again", gone)
+	if feeds, err := f.st.CalendarFeeds(ctx, "short-lived"); len(feeds) != 0 || err != nil {
+		t.Errorf("the deleted organisation's feeds: %+v, %v", feeds, err)
+	}
+	if _, _, err := web.CreateCalendarFeed(ctx, f.st, "no-such-org", "x", "admin@x.io"); tamledger.ErrorCode(err) != tamledger.ENOTFOUND {
+		t.Errorf("a feed of an unknown organisation: %v, want ENOTFOUND", err)
+	}
+	for _, name := range []string{"", "  ", "tab\there", strings.Repeat("x", web.MaxFeedName+1)} {
+		if _, _, err := web.CreateCalendarFeed(ctx, f.st, f.own, name, "admin@x.io"); tamledger.ErrorCode(err) != tamledger.EINVALID {
+			t.Errorf("a feed named %q: %v, want EINVALID", name, err)
+		}
+	}
+}
+
+// Unknown addresses are limited per client address: after 20, even a
+// good one waits, so that guessing costs time.
+func TestCalendarFeedRateLimited(t *testing.T) {
+	f := newFixture(t, false)
+	good, _ := f.feed(f.own, "Team", "admin@x.io")
+	for i := range 20 {
+		if r := f.do(nil, "GET", web.CalendarFeedPath("tlc_guess"+strings.Repeat("x", i)), "", ""); r.status != 404 {
+			t.Fatalf("guess %d: %d", i+1, r.status)
+		}
+	}
+	for _, path := range []string{web.CalendarFeedPath("tlc_guess"), good} {
+		if r := f.do(nil, "GET", path, "", ""); r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+			t.Errorf("GET after 20 guesses: %d %v, want 429 with Retry-After", r.status, r.header)
+		}
+	}
+}
+
+func TestCalendarFeedURLs(t *testing.T) {
+	for _, c := range []struct{ base, https, webcal string }{
+		{"https://tl.example.com", "https://tl.example.com/calendar/tlc_x.ics", "webcal://tl.example.com/calendar/tlc_x.ics"},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080/calendar/tlc_x.ics", "webcal://127.0.0.1:8080/calendar/tlc_x.ics"},
+		{"https://example.com/tamledger", "https://example.com/tamledger/calendar/tlc_x.ics", "webcal://example.com/tamledger/calendar/tlc_x.ics"},
+	} {
+		if h, w := web.CalendarFeedURLs(c.base, "tlc_x"); h != c.https || w != c.webcal {
+			t.Errorf("CalendarFeedURLs(%q) = %q, %q; want %q, %q", c.base, h, w, c.https, c.webcal)
+		}
+	}
+}
