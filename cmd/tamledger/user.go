@@ -224,7 +224,7 @@ func newUserListCmd(a *app) *cobra.Command {
 func newUserRemoveCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "remove EMAIL",
-		Short: "Delete an account, with its sessions and API tokens",
+		Short: "Delete an account, with its sessions and API tokens; the calendar feeds it made stop",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			email := strings.ToLower(args[0])
@@ -237,7 +237,7 @@ func newUserRemoveCmd(a *app) *cobra.Command {
 			if err := st.RemoveUser(ctx, email); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "removed %s (signed out, API tokens revoked)\n", email)
+			fmt.Fprintf(a.out, "removed %s (signed out, API tokens and the calendar feeds it made revoked)\n", email)
 			return nil
 		},
 	}
