@@ -83,10 +83,14 @@ func APIRoutes() []Route {
 			Route{Method: "GET", Pattern: base + "/{id}/history", Kind: k, op: "history"},
 		)
 	}
+	rs = append(rs, calendarFeedRoutes()...)
 	return rs
 }
 
 func (s *Server) apiHandler(rt Route) http.Handler {
+	if h := s.calendarFeedHandler(rt.op); h != nil {
+		return h
+	}
 	switch rt.op {
 	case "openapi":
 		return http.HandlerFunc(s.openAPI)

@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/calendar"
+	"github.com/tamledger/tamledger/report"
 	"github.com/tamledger/tamledger/store"
 )
 
@@ -133,4 +136,175 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Robots-Tag", "noindex")
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
 	w.Write(b.Bytes())
+}
+
+// FeedJSON is a calendar feed as the API and tamledger calendar feed
+// list -o json show it: never its token, but its address when it was
+// just made.
+type FeedJSON struct {
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	CreatedBy string     `json:"createdBy"`
+	Created   time.Time  `json:"created"`
+	Revoked   *time.Time `json:"revoked,omitempty"`
+	RevokedBy string     `json:"revokedBy,omitempty"`
+	URL       string     `json:"url,omitempty"`       // only in the answer that made it
+	WebcalURL string     `json:"webcalUrl,omitempty"` // idem
+}
+
+// FeedOf is f as JSON.
+func FeedOf(f store.CalendarFeed) FeedJSON {
+	out := FeedJSON{ID: f.ID, Name: f.Name, CreatedBy: f.CreatedBy, Created: f.CreatedAt.UTC().Truncate(time.Second), RevokedBy: f.RevokedBy}
+	if f.Revoked() {
+		r := f.RevokedAt.UTC().Truncate(time.Second)
+		out.Revoked = &r
+	}
+	return out
+}
+
+// The API's routes of calendar feeds: editors and admins of the
+// organisation list, create and revoke them; a viewer gets 403.
+func calendarFeedRoutes() []Route {
+	base := "/api/v1/organizations/{org}/calendar-feeds"
+	return []Route{
+		{Method: "GET", Pattern: base, op: "feeds"},
+		{Method: "POST", Pattern: base, op: "create-feed"},
+		{Method: "DELETE", Pattern: base + "/{id}", op: "revoke-feed"},
+	}
+}
+
+// calendarFeedHandler is the handler of a route of calendarFeedRoutes,
+// nil for another.
+func (s *Server) calendarFeedHandler(op string) http.Handler {
+	switch op {
+	case "feeds":
+		return http.HandlerFunc(s.listFeeds)
+	case "create-feed":
+		return http.HandlerFunc(s.createFeed)
+	case "revoke-feed":
+		return http.HandlerFunc(s.revokeFeed)
+	}
+	return nil
+}
+
+func (s *Server) listFeeds(w http.ResponseWriter, r *http.Request) {
+	_, org, ok := writable(w, r)
+	if !ok {
+		return
+	}
+	if !s.orgExists(w, r, org) {
+		return
+	}
+	feeds, err := s.st.CalendarFeeds(r.Context(), org)
+	if err != nil {
+		s.problemOf(w, r, err)
+		return
+	}
+	out := make([]FeedJSON, len(feeds))
+	for i, f := range feeds {
+		out[i] = FeedOf(f)
+	}
+	s.writeJSON(w, r, http.StatusOK, func(o io.Writer) error { return report.JSON(o, out) })
+}
+
+// createFeed takes {"name": "Team calendar"} and answers 201 with the
+// feed and its address: the only time the address is shown.
+func (s *Server) createFeed(w http.ResponseWriter, r *http.Request) {
+	p, org, ok := writable(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		Name string `json:"name"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		problem(w, r, http.StatusBadRequest, tamledger.EINVALID, `the body is not {"name": "..."}: `+err.Error())
+		return
+	}
+	token, f, err := CreateCalendarFeed(r.Context(), s.st, org, in.Name, p.Email)
+	if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
+		problem(w, r, http.StatusNotFound, tamledger.ENOTFOUND, hiddenOrg)
+		return
+	}
+	if err != nil {
+		s.problemOf(w, r, err)
+		return
+	}
+	out := FeedOf(f)
+	out.URL, out.WebcalURL = CalendarFeedURLs(BaseURL(r), token)
+	w.Header().Set("Location", r.URL.Path+"/"+strconv.FormatInt(f.ID, 10))
+	s.writeJSON(w, r, http.StatusCreated, func(o io.Writer) error { return report.JSON(o, out) })
+}
+
+func (s *Server) revokeFeed(w http.ResponseWriter, r *http.Request) {
+	p, org, ok := writable(w, r)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		err = tamledger.Errorf(tamledger.ENOTFOUND, "organization %s has no calendar feed %q (GET calendar-feeds lists them)", org, r.PathValue("id"))
+	} else {
+		err = s.st.RevokeCalendarFeed(r.Context(), org, id, p.Email)
+	}
+	if err != nil {
+		s.problemOf(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// orgExists answers 404 for an organisation that is not there (an admin
+// may read any id).
+func (s *Server) orgExists(w http.ResponseWriter, r *http.Request, org string) bool {
+	_, found, err := s.st.Item(r.Context(), tamledger.KindOrganization, "", org)
+	switch {
+	case err != nil:
+		s.problemOf(w, r, err)
+	case !found:
+		problem(w, r, http.StatusNotFound, tamledger.ENOTFOUND, hiddenOrg)
+	}
+	return err == nil && found
+}
+
+// calendarFeedSchema is FeedJSON in the OpenAPI document.
+var calendarFeedSchema = map[string]any{
+	"type": "object", "required": []string{"id", "name", "createdBy", "created"},
+	"properties": map[string]any{
+		"id":        map[string]any{"type": "integer"},
+		"name":      map[string]any{"type": "string"},
+		"createdBy": map[string]any{"type": "string", "description": "a user's email, or cli"},
+		"created":   map[string]any{"type": "string", "format": "date-time"},
+		"revoked":   map[string]any{"type": "string", "format": "date-time"},
+		"revokedBy": map[string]any{"type": "string", "description": "an email, cli, or user-removed:EMAIL"},
+		"url":       map[string]any{"type": "string", "description": "the subscription address: only in the answer that made the feed"},
+		"webcalUrl": map[string]any{"type": "string", "description": "the same as webcal://"},
+	},
+}
+
+// describeFeedRoute describes a route of calendarFeedRoutes in the
+// OpenAPI document, and returns its parameters from those of its path.
+func describeFeedRoute(name string, op, resp map[string]any, params []any, problemResp func(string) map[string]any, jsonOf func(any) map[string]any) []any {
+	feed := map[string]any{"$ref": "#/components/schemas/CalendarFeed"}
+	op["tags"] = []string{"calendar-feeds"}
+	resp["403"] = problemResp("a viewer: only editors and admins of the organisation manage its calendar feeds")
+	switch name {
+	case "feeds":
+		op["summary"] = "The calendar feeds of an organisation, revoked ones too (never their addresses)"
+		resp["200"] = map[string]any{"description": "the feeds, oldest first", "content": jsonOf(map[string]any{"type": "array", "items": feed})}
+	case "create-feed":
+		op["summary"] = "Create a calendar feed: its subscription address is in this answer only"
+		op["requestBody"] = map[string]any{"required": true, "content": jsonOf(map[string]any{
+			"type": "object", "required": []string{"name"}, "additionalProperties": false,
+			"properties": map[string]any{"name": map[string]any{"type": "string", "description": "who subscribes, such as Team calendar"}}})}
+		resp["201"] = map[string]any{"description": "created, with url and webcalUrl", "content": jsonOf(feed)}
+		resp["400"] = problemResp("no name, or a bad one")
+	case "revoke-feed":
+		op["summary"] = "Revoke a calendar feed: its address answers 404 from now on"
+		params = append(params[:1], map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}, "description": "the feed's id"})
+		resp["204"] = map[string]any{"description": "revoked"}
+	}
+	return params
 }

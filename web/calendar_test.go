@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -202,3 +203,60 @@ func TestCalendarFeedURLs(t *testing.T) {
 		}
 	}
 }
+
+// The API: editors and admins of the organisation list, create and revoke
+// its feeds; a viewer gets 403; the address is in the creation's answer
+// only.
+func TestCalendarFeedAPI(t *testing.T) {
+	f := newFixture(t, false)
+	base := "/api/v1/organizations/" + f.own + "/calendar-feeds"
+	ctype := []string{"Content-Type", "application/json"}
+	r := f.do(nil, "POST", base, "editor", `{"name": "Team calendar"}`, ctype...)
+	var made web.FeedJSON
+	if r.status != 201 || jsonUnmarshal(r.body, &made) != nil || made.Name != "Team calendar" || made.CreatedBy != "editor@x.io" || made.ID == 0 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	if !strings.HasPrefix(made.URL, f.srv.URL+"/calendar/tlc_") || made.WebcalURL != "webcal://"+strings.TrimPrefix(made.URL, "http://") {
+		t.Errorf("the addresses: %q, %q", made.URL, made.WebcalURL)
+	}
+	if loc := r.header.Get("Location"); loc != base+"/"+itoa(made.ID) {
+		t.Errorf("Location %q", loc)
+	}
+	f.wantCalendar(f.do(nil, "GET", strings.TrimPrefix(made.URL, f.srv.URL), "", ""), f.own)
+	r = f.do(nil, "GET", base, "admin", "")
+	var list []web.FeedJSON
+	if r.status != 200 || jsonUnmarshal(r.body, &list) != nil || len(list) != 1 || list[0].ID != made.ID || strings.Contains(r.body, "tlc_") || list[0].URL != "" {
+		t.Errorf("list: %d %s", r.status, r.body)
+	}
+	for _, c := range []struct{ method, path, body string }{{"GET", base, ""}, {"POST", base, `{"name": "mine"}`}, {"DELETE", base + "/" + itoa(made.ID), ""}} {
+		if r := f.do(nil, c.method, c.path, "viewer", c.body, ctype...); r.status != 403 || !strings.Contains(r.body, "may not") {
+			t.Errorf("%s %s as a viewer: %d %s, want 403", c.method, c.path, r.status, r.body)
+		}
+	}
+	for _, body := range []string{`{"name": ""}`, `{"nom": "x"}`, `not json`} {
+		if r := f.do(nil, "POST", base, "editor", body, ctype...); r.status != 400 {
+			t.Errorf("create with %s: %d %s, want 400", body, r.status, r.body)
+		}
+	}
+	if r := f.do(nil, "DELETE", base+"/"+itoa(made.ID+100), "editor", ""); r.status != 404 {
+		t.Errorf("revoke an unknown feed: %d", r.status)
+	}
+	if r := f.do(nil, "DELETE", "/api/v1/organizations/"+f.foreign+"/calendar-feeds/"+itoa(made.ID), "admin", ""); r.status != 404 {
+		t.Errorf("revoke the feed under another organisation: %d", r.status)
+	}
+	if r := f.do(nil, "DELETE", base+"/"+itoa(made.ID), "editor", ""); r.status != 204 {
+		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+	if r := f.do(nil, "GET", strings.TrimPrefix(made.URL, f.srv.URL), "", ""); r.status != 404 {
+		t.Errorf("the revoked feed: %d", r.status)
+	}
+	r = f.do(nil, "GET", base, "editor", "")
+	if jsonUnmarshal(r.body, &list) != nil || len(list) != 1 || list[0].Revoked == nil || list[0].RevokedBy != "editor@x.io" {
+		t.Errorf("list after the revocation: %s", r.body)
+	}
+	if r := f.do(nil, "GET", "/api/v1/organizations/no-such-org/calendar-feeds", "admin", ""); r.status != 404 {
+		t.Errorf("an unknown organisation's feeds: %d", r.status)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -58,6 +58,7 @@ var openAPIDocument = sync.OnceValues(func() ([]byte, error) {
 			}},
 		},
 	}
+	schemas["CalendarFeed"] = calendarFeedSchema
 	schemas["Report"] = map[string]any{"type": "object", "description": "The same JSON as the CLI's -o json for the same store (docs/scorecard.md, docs/roi.md)."}
 
 	ref := func(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
@@ -154,6 +155,8 @@ var openAPIDocument = sync.OnceValues(func() ([]byte, error) {
 		case "history":
 			op["summary"] = "Who changed a " + noun + ", when, and which fields (the audit trail), oldest first"
 			resp["200"] = map[string]any{"description": "the revisions", "content": jsonOf(ref("History"))}
+		case "feeds", "create-feed", "revoke-feed":
+			params = describeFeedRoute(rt.op, op, resp, params, problemResp, jsonOf)
 		default:
 			return nil, fmt.Errorf("web: openapi: no description of %s", rt.op)
 		}

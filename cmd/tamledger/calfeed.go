@@ -94,21 +94,9 @@ subscribe in Google Calendar, Outlook and Apple Calendar.`,
 				return err
 			}
 			if format == "json" {
-				type feedOut struct {
-					ID        int64      `json:"id"`
-					Name      string     `json:"name"`
-					CreatedBy string     `json:"createdBy"`
-					Created   time.Time  `json:"created"`
-					Revoked   *time.Time `json:"revoked,omitempty"`
-					RevokedBy string     `json:"revokedBy,omitempty"`
-				}
-				out := make([]feedOut, len(feeds))
+				out := make([]web.FeedJSON, len(feeds))
 				for i, f := range feeds {
-					out[i] = feedOut{ID: f.ID, Name: f.Name, CreatedBy: f.CreatedBy, Created: f.CreatedAt.UTC().Truncate(time.Second), RevokedBy: f.RevokedBy}
-					if f.Revoked() {
-						r := f.RevokedAt.UTC().Truncate(time.Second)
-						out[i].Revoked = &r
-					}
+					out[i] = web.FeedOf(f)
 				}
 				return writeJSON(a.out, out)
 			}
