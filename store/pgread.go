@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/tamledger/tamledger"
 )
@@ -47,13 +49,24 @@ func (c *pgConn) exec(ctx context.Context, sql string) error {
 	return err
 }
 
-// pgPool keeps pgx connections between bulk reads.
+// pgPool keeps pgx connections between reads (with TimeZone UTC, DateStyle
+// ISO, and jit off). At most max are in use at
+// once: a reader that would pass that waits for one to come back, rather
+// than connecting (a new PostgreSQL connection is a new server process:
+// under 50 concurrent requests, connecting for each one cost more than the
+// requests). A snapshot of n connections takes its n at once (acquire), so
+// that readers holding some and waiting for more cannot block each other.
 type pgPool struct {
 	cfg    *pgx.ConnConfig
+	max    int
+	sem    *semaphore.Weighted
 	idle   chan *pgConn
 	mu     sync.Mutex
 	closed bool
 }
+
+// pgMaxConns is the most pgx connections a store uses at once.
+func pgMaxConns() int { return max(16, 2*runtime.GOMAXPROCS(0)) }
 
 func newPgPool(dsn string) (*pgPool, error) {
 	cfg, err := pgx.ParseConfig(dsn)
@@ -62,8 +75,26 @@ func newPgPool(dsn string) (*pgPool, error) {
 	}
 	cfg.RuntimeParams["TimeZone"] = "UTC"
 	cfg.RuntimeParams["DateStyle"] = "ISO, YMD"
-	return &pgPool{cfg: cfg, idle: make(chan *pgConn, 8)}, nil
+	// No JIT compilation: reads turn enable_sort off (snapshot), which
+	// makes the planner's cost of any query with an ORDER BY it cannot
+	// walk an index for enormous, and past jit_above_cost PostgreSQL
+	// compiles the query with LLVM first — 225 ms for the one-row read of
+	// a signed-in user, on every request.
+	cfg.RuntimeParams["jit"] = "off"
+	n := pgMaxConns()
+	return &pgPool{cfg: cfg, max: n, sem: semaphore.NewWeighted(int64(n)), idle: make(chan *pgConn, n)}, nil
 }
+
+// acquire waits until n more connections may be in use.
+func (p *pgPool) acquire(ctx context.Context, n int) error {
+	if n > p.max {
+		return fmt.Errorf("store: %d PostgreSQL connections asked at once, more than the %d a store uses", n, p.max)
+	}
+	return p.sem.Acquire(ctx, int64(n))
+}
+
+// release says n connections acquired are no longer in use (after put).
+func (p *pgPool) release(n int) { p.sem.Release(int64(n)) }
 
 func (p *pgPool) get(ctx context.Context) (*pgConn, error) {
 	select {
@@ -119,11 +150,15 @@ func (p *pgPool) close() {
 // snapshot begins a read-only REPEATABLE READ transaction on each of n
 // pgx connections, all in one exported snapshot.
 func (b *postgresBackend) snapshot(ctx context.Context, n int) (conns []conn, release func(), err error) {
+	if err := b.pg.acquire(ctx, n); err != nil {
+		return nil, nil, mapError("connect for reading", err, "")
+	}
 	pcs := make([]*pgConn, 0, n)
 	free := func() {
 		for _, c := range pcs {
 			b.pg.put(c)
 		}
+		b.pg.release(n)
 	}
 	defer func() {
 		if err != nil {

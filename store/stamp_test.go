@@ -2,7 +2,11 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/store"
@@ -85,4 +89,54 @@ func TestStampsMoveWithTheirOrganisation(t *testing.T) {
 			t.Errorf("Stamp of an unknown organisation: %v, want ENOTFOUND", err)
 		}
 	})
+}
+
+// The read connections of a PostgreSQL store compile nothing with LLVM: a
+// read turns enable_sort off, which makes the planner's cost of a one-row
+// query with an ORDER BY pass jit_above_cost, and JIT then took 225 ms.
+// A bulk read waits for connections rather than opening more than the
+// store's maximum (each is a server process), and many reads at once all
+// succeed.
+func TestPostgresReadConnections(t *testing.T) {
+	s := openPostgres(t)
+	ctx := context.Background()
+	if jit, err := s.ReadSetting(ctx, "jit"); err != nil || jit != "off" {
+		t.Errorf("jit on a read connection: %q, %v; want off", jit, err)
+	}
+
+	release, err := s.HoldReads(ctx, store.PgMaxConns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	_, err = s.HoldReads(short, 2)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a bulk read with every connection taken: %v; want it to wait (and time out)", err)
+	}
+	release()
+
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for range 4 * store.PgMaxConns() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			release, err := s.HoldReads(ctx, 2) // a bulk read
+			if err != nil {
+				failed.Add(1)
+				return
+			}
+			defer release()
+			if v, err := s.ReadSetting(ctx, "jit"); err != nil || v != "off" {
+				if failed.Add(1) == 1 {
+					t.Errorf("a concurrent read: %q, %v", v, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := failed.Load(); n > 0 {
+		t.Fatalf("%d of %d concurrent reads failed", n, 4*store.PgMaxConns())
+	}
 }

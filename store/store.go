@@ -105,7 +105,9 @@ func open(ctx context.Context, dsn string, create bool) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 		}
-		db.SetMaxIdleConns(8)
+		// Connections are kept for concurrent requests: each new one is
+		// a server process.
+		db.SetMaxIdleConns(pgMaxConns())
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s = &Store{db: db, d: postgresDialect, b: &postgresBackend{dsn: d, db: db, pg: pg}}
 	} else {
