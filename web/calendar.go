@@ -76,9 +76,13 @@ func CreateCalendarFeed(ctx context.Context, st *store.Store, org, name, by stri
 	return token, f, nil
 }
 
-// BaseURL is the address of the server as the request reached it:
-// scheme (https behind TLS) and Host.
+// BaseURL is the address of the server: its public URL (Options.PublicURL)
+// when it has one, else as the request reached it: scheme (https behind
+// TLS) and Host.
 func BaseURL(r *http.Request) string {
+	if base, ok := r.Context().Value(publicURLKey{}).(string); ok {
+		return base
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -260,3 +261,35 @@ func TestCalendarFeedAPI(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Behind a proxy that ends TLS, the public URL makes the feeds' addresses
+// and the cookies right; a public URL that is not scheme and host is
+// refused, naming it.
+func TestPublicURL(t *testing.T) {
+	f := newFixture(t, false)
+	for _, bad := range []string{"tam.example.com", "ftp://tam.example.com", "https://", "https://tam.example.com/app", "https://tam.example.com/?x=1", "https://u:p@tam.example.com"} {
+		_, err := web.New(web.Options{Store: f.st, PublicURL: bad})
+		if tamledger.ErrorCode(err) != tamledger.EINVALID || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "https://tam.example.com") {
+			t.Errorf("public URL %q: %v", bad, err)
+		}
+	}
+	srv, err := web.New(web.Options{Store: f.st, PublicURL: "https://tam.example.com/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxied := httptest.NewServer(srv) // plain HTTP, as behind the proxy
+	defer proxied.Close()
+	f.srv = proxied
+	r := f.do(nil, "POST", "/api/v1/organizations/"+f.own+"/calendar-feeds", "editor", `{"name": "Team"}`, "Content-Type", "application/json")
+	var made web.FeedJSON
+	if r.status != 201 || jsonUnmarshal(r.body, &made) != nil {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	if !strings.HasPrefix(made.URL, "https://tam.example.com/calendar/tlc_") || made.WebcalURL != "webcal://"+strings.TrimPrefix(made.URL, "https://") {
+		t.Errorf("the addresses behind the proxy: %q, %q", made.URL, made.WebcalURL)
+	}
+	r = f.signIn(f.client(), "editor@x.io", password, "/")
+	if c := r.header.Get("Set-Cookie"); r.status != http.StatusSeeOther || !strings.Contains(c, "Secure") {
+		t.Errorf("sign-in behind an https proxy: %d, cookie %q; want Secure", r.status, c)
+	}
+}

@@ -70,7 +70,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name:  oidcCookie,
 		Value: strings.Join([]string{state, nonce, pkce, base64.RawURLEncoding.EncodeToString([]byte(next))}, "."),
-		Path:  "/signin/oidc", MaxAge: 600, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Path:  "/signin/oidc", MaxAge: 600, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
 	})
 	http.Redirect(w, r, s.oidc.config.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(pkce)), http.StatusFound)
 }
@@ -85,7 +85,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.signin.render(w, status, signinData{Next: "/", Error: msg, SSO: s.oidc.name})
 	}
 	c, err := r.Cookie(oidcCookie)
-	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: "", Path: "/signin/oidc", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: "", Path: "/signin/oidc", MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 	if err != nil {
 		refuse(http.StatusBadRequest, "This sign-in was not started here, or took more than 10 minutes. Try again.")
 		return

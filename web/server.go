@@ -24,12 +24,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/access"
 	"github.com/tamledger/tamledger/store"
 )
@@ -61,6 +63,12 @@ type Options struct {
 	// OIDC, if not nil, adds sign-in through an OpenID Connect provider;
 	// New reads its discovery document.
 	OIDC *OIDC
+	// PublicURL is the address people and calendar apps reach the server
+	// at, when a proxy in front of it ends TLS or changes the address
+	// ("https://tam.example.com": scheme and host only). The calendar
+	// feeds' addresses are made from it, and with https the cookies are
+	// Secure. Empty: the address each request reached the server at.
+	PublicURL string
 }
 
 // Server is the web app's HTTP handler.
@@ -76,6 +84,7 @@ type Server struct {
 	mux     *http.ServeMux
 	oidc    *oidcFlow // nil: no OIDC
 	signin  *signinPage
+	public  *url.URL // Options.PublicURL; nil when not given
 }
 
 // New returns a Server.
@@ -84,6 +93,14 @@ func New(o Options) (*Server, error) {
 		return nil, errors.New("web: no store")
 	}
 	s := &Server{st: o.Store, pages: o.Pages, log: o.Logger, now: o.Now, reg: o.Registry}
+	if o.PublicURL != "" {
+		u, err := url.Parse(o.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+			return nil, tamledger.Errorf(tamledger.EINVALID, "public URL %q: want the address people reach this server at, scheme and host only, such as https://tam.example.com", o.PublicURL)
+		}
+		s.public = &url.URL{Scheme: u.Scheme, Host: u.Host}
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -146,7 +163,27 @@ func (s *Server) routes() http.Handler {
 		}
 		http.Error(w, "Cross-origin request refused.", http.StatusForbidden)
 	}))
-	return s.accessLog(securityHeaders(s.instrument(cop.Handler(s.authenticate(mux)))))
+	return s.accessLog(securityHeaders(s.instrument(cop.Handler(s.authenticate(s.withPublicURL(mux))))))
+}
+
+type publicURLKey struct{}
+
+// withPublicURL puts the public URL, when there is one, in the request's
+// context, for BaseURL.
+func (s *Server) withPublicURL(next http.Handler) http.Handler {
+	if s.public == nil {
+		return next
+	}
+	base := s.public.String()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), publicURLKey{}, base)))
+	})
+}
+
+// secure reports whether cookies set in answer to r are Secure: served
+// over TLS, here or (PublicURL https) by a proxy in front.
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || (s.public != nil && s.public.Scheme == "https")
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

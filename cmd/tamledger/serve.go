@@ -19,7 +19,7 @@ func init() { register(newServeCmd) }
 
 // serveFlags are the flags of serve, which demo shares.
 type serveFlags struct {
-	addr, metricsAddr, tlsCert, tlsKey               string
+	addr, metricsAddr, tlsCert, tlsKey, publicURL    string
 	oidcIssuer, oidcClientID, oidcRedirect, oidcName string
 }
 
@@ -28,6 +28,7 @@ func (f *serveFlags) add(c *cobra.Command) {
 	c.Flags().StringVar(&f.metricsAddr, "metrics-addr", "", "also serve /metrics to anyone on this address (on --addr it is for admins only)")
 	c.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (and --tls-key); cookies are then Secure")
 	c.Flags().StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+	c.Flags().StringVar(&f.publicURL, "public-url", "", "the address people and calendar apps reach this server at, behind a proxy that ends TLS (https://tam.example.com): calendar addresses use it, and with https cookies are Secure")
 	c.Flags().StringVar(&f.oidcIssuer, "oidc-issuer", "", "also sign in through this OpenID Connect provider (its issuer URL; the client secret in env TAMLEDGER_OIDC_CLIENT_SECRET)")
 	c.Flags().StringVar(&f.oidcClientID, "oidc-client-id", "", "tamledger's client id at the --oidc-issuer")
 	c.Flags().StringVar(&f.oidcRedirect, "oidc-redirect-url", "", "this server's callback as registered with the provider: https://HOST/signin/oidc/callback")
@@ -114,7 +115,7 @@ func (a *app) serve(ctx context.Context, st *store.Store, f serveFlags, ready fu
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := web.New(web.Options{Store: st, Pages: pages(st, log), Logger: log, OIDC: oidc})
+	srv, err := web.New(web.Options{Store: st, Pages: pages(st, log), Logger: log, OIDC: oidc, PublicURL: f.publicURL})
 	if err != nil {
 		if oidc != nil {
 			return unavailableError(err) // the provider does not answer
