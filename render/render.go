@@ -15,7 +15,6 @@ import (
 	htmltemplate "html/template"
 	"io"
 	"slices"
-	"strings"
 	texttemplate "text/template"
 
 	"github.com/tamledger/tamledger"
@@ -112,16 +111,13 @@ var (
 )
 
 // Render writes document doc of in as format (md, html or pdf), and
-// nothing when it fails. Bad input — an unknown document, format or paper,
-// or a ledger that lacks what the document needs — is a tamledger.EINVALID
-// error that says what is missing and how to add it. The same in gives the
-// same bytes.
+// nothing when it fails. An unknown document, format or paper is the
+// tamledger.EINVALID error of Check; a ledger that lacks what the
+// document needs is a *MissingError (EINVALID) that says what is missing
+// and how to add it. The same in gives the same bytes.
 func Render(w io.Writer, doc, format string, in Input) error {
-	if !slices.Contains(Formats, format) {
-		return tamledger.Errorf(tamledger.EINVALID, "unknown format %q (want %s)", format, strings.Join(Formats, ", "))
-	}
-	if in.Paper != "" && !slices.Contains(Papers, in.Paper) {
-		return tamledger.Errorf(tamledger.EINVALID, "unknown paper %q (want %s)", in.Paper, strings.Join(Papers, ", "))
+	if err := Check(doc, format, in.Paper); err != nil {
+		return err
 	}
 	d, err := Build(doc, in)
 	if err != nil {
@@ -146,8 +142,12 @@ func Render(w io.Writer, doc, format string, in Input) error {
 	return err
 }
 
-// Build makes the document doc from in.
+// Build makes the document doc from in: a *MissingError when in's ledger
+// lacks what doc needs.
 func Build(doc string, in Input) (*Document, error) {
+	if err := Check(doc, Formats[0], ""); err != nil {
+		return nil, err
+	}
 	if in.Ledger == nil || in.Ledger.Org == nil {
 		return nil, tamledger.Errorf(tamledger.EINVALID, "no organisation to render")
 	}
@@ -161,17 +161,22 @@ func Build(doc string, in Input) (*Document, error) {
 			}
 		}
 	}
+	var d *Document
+	var err error
 	switch doc {
 	case "charter":
-		return r.charterDoc()
+		d, err = r.charterDoc()
 	case "ebr":
-		return r.ebrDoc()
+		d, err = r.ebrDoc()
 	case "reassignment":
-		return r.reassignmentDoc()
+		d, err = r.reassignmentDoc()
 	case "edp":
-		return r.edpDoc()
+		d, err = r.edpDoc()
 	}
-	return nil, tamledger.Errorf(tamledger.EINVALID, "unknown document %q (want one of: %s)", doc, strings.Join(Documents, ", "))
+	if tamledger.ErrorCode(err) == tamledger.EINVALID {
+		err = &MissingError{Err: err}
+	}
+	return d, err
 }
 
 // results are the rules' results for one ledger and date.

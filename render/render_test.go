@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -294,14 +295,15 @@ func TestBadInput(t *testing.T) {
 		name, doc, format string
 		in                render.Input
 		want              string
+		missing           bool // a *render.MissingError: the ledger lacks something
 	}{
-		{"unknown document", "letter", "md", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf}, `unknown document "letter" (want one of: charter, ebr, reassignment, edp)`},
-		{"unknown format", "ebr", "docx", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf}, `unknown format "docx" (want md, html, pdf)`},
-		{"unknown paper", "ebr", "pdf", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf, Paper: "a3"}, `unknown paper "a3" (want a4, letter)`},
-		{"charter without a charter in force", "charter", "md", noCharter, "has no charter in force on 2025-12-31: write a Charter document"},
-		{"ebr without a charter in force", "ebr", "html", noCharter, "tamledger import FILE"},
-		{"reassignment without evidence", "reassignment", "md", render.Input{Ledger: &healthy, Books: books, AsOf: acmeAsOf}, "no evidence for organization \"acme\""},
-		{"edp without an EDP", "edp", "md", render.Input{Ledger: &noEDP, Books: books, AsOf: acmeAsOf}, "add spec.edp {start, end}"},
+		{"unknown document", "letter", "md", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf}, `unknown document "letter" (want one of: charter, ebr, reassignment, edp)`, false},
+		{"unknown format", "ebr", "docx", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf}, `unknown format "docx" (want md, html, pdf)`, false},
+		{"unknown paper", "ebr", "pdf", render.Input{Ledger: l, Books: books, AsOf: acmeAsOf, Paper: "a3"}, `unknown paper "a3" (want a4 or letter)`, false},
+		{"charter without a charter in force", "charter", "md", noCharter, "has no charter in force on 2025-12-31: write a Charter document", true},
+		{"ebr without a charter in force", "ebr", "html", noCharter, "tamledger import FILE", true},
+		{"reassignment without evidence", "reassignment", "md", render.Input{Ledger: &healthy, Books: books, AsOf: acmeAsOf}, "no evidence for organization \"acme\"", true},
+		{"edp without an EDP", "edp", "md", render.Input{Ledger: &noEDP, Books: books, AsOf: acmeAsOf}, "add spec.edp {start, end}", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -309,9 +311,30 @@ func TestBadInput(t *testing.T) {
 			if tamledger.ErrorCode(err) != tamledger.EINVALID || !strings.Contains(tamledger.ErrorMessage(err), c.want) {
 				t.Errorf("err = %v, want EINVALID with %q", err, c.want)
 			}
+			var me *render.MissingError
+			if errors.As(err, &me) != c.missing {
+				t.Errorf("err = %#v: a *MissingError is %v, want %v", err, !c.missing, c.missing)
+			}
 			if b.Len() > 0 {
 				t.Errorf("wrote %d bytes", b.Len())
 			}
 		})
+	}
+}
+
+// A download's file name is ORG-DOCUMENT-ASOF.EXT, with nothing in it a
+// Content-Disposition header or a file system would take for more.
+func TestFilename(t *testing.T) {
+	day := tamledger.MustDate("2026-09-30")
+	for _, c := range []struct{ org, doc, format, want string }{
+		{"acme", "ebr", "pdf", "acme-ebr-2026-09-30.pdf"},
+		{"kestrel-logistics", "charter", "md", "kestrel-logistics-charter-2026-09-30.md"},
+		{`a"b/c\d e;f`, "edp", "html", "a-b-c-d-e-f-edp-2026-09-30.html"},
+		{"..", "edp", "html", "-edp-2026-09-30.html"},
+		{"ünï", "edp", "pdf", "-n--edp-2026-09-30.pdf"},
+	} {
+		if got := render.Filename(c.org, c.doc, day, c.format); got != c.want {
+			t.Errorf("Filename(%q, %q, %s, %q) = %q, want %q", c.org, c.doc, day, c.format, got, c.want)
+		}
 	}
 }

@@ -162,6 +162,26 @@ func unescape(s string) string {
 	return s
 }
 
+// Title names the store for people who should not see how to reach it,
+// such as the readers of a document that says what it was generated from:
+// a SQLite file by its base name ("SQLite file tamledger.db"), a
+// PostgreSQL database by its name and host ("PostgreSQL database ledger
+// on db.internal"), never a user or a password. "" for a DSN that
+// ParseDSN refuses.
+func (d DSN) Title() string {
+	switch d.Driver {
+	case Postgres:
+		u, err := url.Parse(d.URL)
+		if err != nil {
+			return "PostgreSQL database"
+		}
+		return "PostgreSQL database " + strings.TrimPrefix(u.Path, "/") + " on " + u.Hostname()
+	case SQLite:
+		return "SQLite file " + filepath.Base(d.Path)
+	}
+	return ""
+}
+
 // place names the store in messages: the file, or the redacted URL.
 func (d DSN) place() string {
 	if d.Driver == SQLite {

@@ -74,6 +74,22 @@ func TestRedacted(t *testing.T) {
 	}
 }
 
+// A store's title names it for a document's reader: no directory, no
+// user, no password.
+func TestTitle(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"/home/me/ledgers/tamledger.db":                                "SQLite file tamledger.db",
+		"file:/srv/t.db?_pragma=busy_timeout(5000)":                    "SQLite file t.db",
+		"postgres://me:s3cret@db.internal:5432/ledger?sslmode=require": "PostgreSQL database ledger on db.internal",
+		"mysql://x/y": "",
+	} {
+		d, _ := store.ParseDSN(dsn)
+		if got := d.Title(); got != want {
+			t.Errorf("ParseDSN(%q).Title() = %q, want %q", dsn, got, want)
+		}
+	}
+}
+
 func TestExistsAndRemoveSQLite(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()

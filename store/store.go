@@ -320,6 +320,9 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
+// Title names the store without what a reader need not see (DSN.Title).
+func (s *Store) Title() string { return s.dsn.Title() }
+
 // Driver is "sqlite" or "postgres".
 func (s *Store) Driver() string { return s.d.name }
 

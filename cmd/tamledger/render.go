@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"net/url"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/render"
-	"github.com/tamledger/tamledger/roi"
-	"github.com/tamledger/tamledger/store"
 )
 
 func init() { register(newRenderCmd) }
@@ -61,48 +56,40 @@ the charter version. See docs/render.md.`,
 					return err
 				}
 			}
-			if !slices.Contains(render.Documents, args[0]) {
-				return usageError(fmt.Errorf("unknown document %q (want one of: %s)", args[0], strings.Join(render.Documents, ", ")))
+			if cmd.Flags().Changed("paper") && format != "pdf" {
+				return usageError(fmt.Errorf("--paper sets the paper of a PDF: add -o pdf, or leave --paper out"))
 			}
-			if cmd.Flags().Changed("paper") {
-				if format != "pdf" {
-					return usageError(fmt.Errorf("--paper sets the paper of a PDF: add -o pdf, or leave --paper out"))
-				}
-				if !slices.Contains(render.Papers, paper) {
-					return usageError(fmt.Errorf("unknown paper %q (want %s)", paper, strings.Join(render.Papers, " or ")))
-				}
+			if err := render.Check(args[0], format, paper); err != nil {
+				return err
 			}
 			if format == "pdf" && file == "" && isTerminal(a.out) {
 				return usageError(fmt.Errorf("will not write a PDF to the terminal: give --file PATH, or redirect standard output (> %s.pdf)", args[0]))
 			}
+			if org == "" {
+				return errNoOrg
+			}
+			var day tamledger.Date
+			if asOf != "" {
+				var err error
+				if day, err = tamledger.ParseDate(asOf); err != nil {
+					return usageError(fmt.Errorf("--as-of: %v", err))
+				}
+			}
 			ctx := cmd.Context()
-			l, err := a.ledger(ctx, org)
-			if err != nil {
-				return err
-			}
-			day, err := parseAsOf(asOf, l.Org)
-			if err != nil {
-				return err
-			}
 			st, err := a.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}
-			imported, err := st.PriceBooks(ctx)
+			f, err := render.Download(ctx, st, org, args[0], format, day, paper)
 			st.Close()
 			if err != nil {
-				return err
-			}
-			var b bytes.Buffer
-			in := render.Input{Ledger: l, Books: roi.Books(imported), AsOf: day, Store: storeName(a.db), Paper: paper}
-			if err := render.Render(&b, args[0], format, in); err != nil {
-				return err
+				return orgError(err, org)
 			}
 			if file == "" {
-				_, err = a.out.Write(b.Bytes())
+				_, err = a.out.Write(f.Body)
 				return err
 			}
-			return writeFileAtomic(file, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err })
+			return writeFileAtomic(file, func(w io.Writer) error { _, err := w.Write(f.Body); return err })
 		},
 	}
 	c.Flags().StringVar(&org, "org", "", "organisation id (required)")
@@ -110,23 +97,4 @@ the charter version. See docs/render.md.`,
 	c.Flags().StringVar(&file, "file", "", "write to this file atomically instead of standard output")
 	c.Flags().StringVar(&paper, "paper", "a4", "the paper of -o pdf: a4 or letter")
 	return c
-}
-
-// storeName names the store for the line of a document that says what it
-// was generated from, without what a reader need not see: a SQLite file by
-// its name, a PostgreSQL database by its name and host (no user, no
-// password).
-func storeName(db string) string {
-	d, err := store.ParseDSN(db)
-	switch {
-	case err != nil:
-		return ""
-	case d.Driver == store.Postgres:
-		u, err := url.Parse(d.URL)
-		if err != nil {
-			return "PostgreSQL database"
-		}
-		return "PostgreSQL database " + strings.TrimPrefix(u.Path, "/") + " on " + u.Hostname()
-	}
-	return "SQLite file " + filepath.Base(d.Path)
 }

@@ -188,15 +188,3 @@ func TestRenderPDFOutput(t *testing.T) {
 		t.Errorf("to /dev/null: exit %d: %s", code, errOut.String())
 	}
 }
-
-func TestStoreName(t *testing.T) {
-	for dsn, want := range map[string]string{
-		"/home/me/ledgers/tamledger.db":                                "SQLite file tamledger.db",
-		"file:/srv/t.db?_pragma=busy_timeout(5000)":                    "SQLite file t.db",
-		"postgres://me:s3cret@db.internal:5432/ledger?sslmode=require": "PostgreSQL database ledger on db.internal",
-	} {
-		if got := storeName(dsn); got != want {
-			t.Errorf("storeName(%q) = %q, want %q", dsn, got, want)
-		}
-	}
-}

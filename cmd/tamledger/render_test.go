@@ -38,7 +38,11 @@ func TestRenderCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := render.Input{Ledger: l, Books: roi.Books(nil), AsOf: tamledger.MustDate("2026-05-20"), Store: storeName(dsn)}
+	d, err := store.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := render.Input{Ledger: l, Books: roi.Books(nil), AsOf: tamledger.MustDate("2026-05-20"), Store: d.Title()}
 	for _, doc := range []string{"charter", "ebr", "edp"} {
 		for _, f := range render.Formats {
 			t.Run(doc+" -o "+f, func(t *testing.T) {

@@ -171,7 +171,7 @@ func (a *app) dbRedacted() string {
 // ledger loads one organisation's ledger from the store named by --db.
 func (a *app) ledger(ctx context.Context, org string) (*tamledger.Ledger, error) {
 	if org == "" {
-		return nil, usageError(fmt.Errorf("--org is required (the organisation id; tamledger portfolio lists them)"))
+		return nil, errNoOrg
 	}
 	st, err := a.openExistingStore(ctx)
 	if err != nil {
@@ -179,10 +179,19 @@ func (a *app) ledger(ctx context.Context, org string) (*tamledger.Ledger, error)
 	}
 	defer st.Close()
 	l, err := st.Ledger(ctx, org)
+	return l, orgError(err, org)
+}
+
+// errNoOrg is the error of a command without its --org.
+var errNoOrg = usageError(fmt.Errorf("--org is required (the organisation id; tamledger portfolio lists them)"))
+
+// orgError is err of reading organisation org's ledger, said for the
+// CLI: an unknown organisation is a usage error.
+func orgError(err error, org string) error {
 	if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
-		return nil, usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", org))
+		return usageError(fmt.Errorf("unknown organization %q (see tamledger portfolio for the ids)", org))
 	}
-	return l, err
+	return err
 }
 
 // outputFormat checks -o against the formats a command supports.
