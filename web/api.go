@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/tamledger/tamledger/access"
 	"github.com/tamledger/tamledger/document"
 	"github.com/tamledger/tamledger/ledger"
+	"github.com/tamledger/tamledger/render"
 	"github.com/tamledger/tamledger/report"
 	"github.com/tamledger/tamledger/roi"
 	"github.com/tamledger/tamledger/store"
@@ -70,6 +72,7 @@ func APIRoutes() []Route {
 		{Method: "GET", Pattern: "/api/v1/organizations/{org}/scorecard", op: "scorecard"},
 		{Method: "GET", Pattern: "/api/v1/organizations/{org}/actions", op: "actions"},
 		{Method: "GET", Pattern: "/api/v1/organizations/{org}/roi", op: "roi"},
+		{Method: "GET", Pattern: "/api/v1/organizations/{org}/documents/{document}", op: "document"},
 	}
 	for i := range APIKinds {
 		k := &APIKinds[i]
@@ -104,6 +107,8 @@ func (s *Server) apiHandler(rt Route) http.Handler {
 		return http.HandlerFunc(s.actions)
 	case "roi":
 		return http.HandlerFunc(s.roi)
+	case "document":
+		return http.HandlerFunc(s.document)
 	case "list":
 		return s.listRecords(*rt.Kind)
 	case "create":
@@ -306,6 +311,43 @@ func (s *Server) roi(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, func(out io.Writer) error { return report.JSON(out, v) })
+}
+
+// document answers a document as tamledger render writes it
+// (render.Download), as an attachment: 400 for an unknown document, format
+// or paper, 422 when the organisation lacks what the document needs.
+func (s *Server) document(w http.ResponseWriter, r *http.Request) {
+	_, org, ok := readable(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	format, paper := cmp.Or(q.Get("format"), "md"), q.Get("paper")
+	day, err := dateParam(r, "asOf", tamledger.Date{}) // zero: today in the organisation's time zone
+	if err == nil && paper != "" && format != "pdf" {
+		err = tamledger.Errorf(tamledger.EINVALID, "paper sets the paper of a PDF: add format=pdf, or leave paper out")
+	}
+	if err != nil {
+		s.problemOf(w, r, err)
+		return
+	}
+	f, err := render.Download(r.Context(), s.st, org, r.PathValue("document"), format, day, paper)
+	var missing *render.MissingError
+	switch {
+	case errors.As(err, &missing):
+		problem(w, r, http.StatusUnprocessableEntity, tamledger.EINVALID, tamledger.ErrorMessage(err))
+		return
+	case tamledger.ErrorCode(err) == tamledger.ENOTFOUND:
+		problem(w, r, http.StatusNotFound, tamledger.ENOTFOUND, hiddenOrg)
+		return
+	case err != nil:
+		s.problemOf(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", f.MediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(f.Body)
 }
 
 func (s *Server) listRecords(k APIKind) http.HandlerFunc {

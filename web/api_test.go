@@ -227,7 +227,7 @@ func TestForeignOrganizationRefused(t *testing.T) {
 		if !strings.Contains(rt.Pattern, "{org}") {
 			continue
 		}
-		path := strings.Replace(rt.Pattern, "{org}", f.foreign, 1)
+		path := strings.NewReplacer("{org}", f.foreign, "{document}", "ebr").Replace(rt.Pattern)
 		body := ""
 		if rt.Kind != nil {
 			path = strings.Replace(path, "{id}", ids[rt.Kind.Path], 1)
@@ -237,6 +237,9 @@ func TestForeignOrganizationRefused(t *testing.T) {
 		}
 		if strings.HasSuffix(path, "/roi") {
 			path += "?year=2026"
+		}
+		if strings.Contains(path, "/documents/") {
+			path += "?asOf=2026-11-27"
 		}
 		for _, role := range []string{"editor", "viewer", ""} {
 			r := f.do(nil, rt.Method, path, role, body, "If-Match", "*", "Content-Type", "application/json")
@@ -330,7 +333,7 @@ func TestOpenAPIDescribesTheRoutes(t *testing.T) {
 		for method := range ops {
 			described++
 			m := strings.ToUpper(method)
-			concrete := strings.NewReplacer("{org}", f.own, "{id}", "no-such-id").Replace(path)
+			concrete := strings.NewReplacer("{org}", f.own, "{id}", "no-such-id", "{document}", "ebr").Replace(path)
 			r := f.do(nil, m, concrete, "admin", "{}", "If-Match", "*")
 			if strings.Contains(r.body, "no such API route") || r.status == http.StatusMethodNotAllowed {
 				t.Errorf("%s %s is described but not served: %d", m, path, r.status)
@@ -412,5 +415,62 @@ func TestAPIWritesTellThePages(t *testing.T) {
 	}
 	if want := []string{f.own, f.own, f.own}; !slices.Equal(pages.orgs, want) {
 		t.Errorf("the pages were told %v, want %v (one per write that took)", pages.orgs, want)
+	}
+}
+
+// A viewer downloads the documents; bad arguments are 400, a ledger that
+// lacks what a document needs is 422, with the CLI's words.
+func TestAPIDocuments(t *testing.T) {
+	f := newFixture(t, false)
+	base := "/api/v1/organizations/" + f.own + "/documents/"
+	for _, c := range []struct{ query, mediaType, ext, starts string }{
+		{"?asOf=2026-11-27", "text/markdown; charset=utf-8", "md", "# "},
+		{"?asOf=2026-11-27&format=md", "text/markdown; charset=utf-8", "md", "# "},
+		{"?asOf=2026-11-27&format=html", "text/html; charset=utf-8", "html", "<!DOCTYPE html>"},
+		{"?asOf=2026-11-27&format=pdf", "application/pdf", "pdf", "%PDF-"},
+		{"?asOf=2026-11-27&format=pdf&paper=letter", "application/pdf", "pdf", "%PDF-"},
+	} {
+		for _, doc := range []string{"charter", "ebr", "edp"} {
+			r := f.do(nil, "GET", base+doc+c.query, "viewer", "")
+			if r.status != 200 || r.header.Get("Content-Type") != c.mediaType || !strings.HasPrefix(r.body, c.starts) {
+				t.Errorf("GET %s%s: %d %s %.80q, want 200 %s starting %q", doc, c.query, r.status, r.header.Get("Content-Type"), r.body, c.mediaType, c.starts)
+				continue
+			}
+			want := fmt.Sprintf(`attachment; filename="%s-%s-2026-11-27.%s"`, f.own, doc, c.ext)
+			if got := r.header.Get("Content-Disposition"); got != want {
+				t.Errorf("GET %s%s: Content-Disposition %q, want %q", doc, c.query, got, want)
+			}
+		}
+	}
+	// Without asOf: today in the organisation's time zone, as the scorecard.
+	l, err := f.st.Ledger(context.Background(), f.own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.do(nil, "GET", base+"edp", "viewer", "")
+	today := tamledger.Today(l.Org.Location()).String()
+	if !strings.Contains(r.header.Get("Content-Disposition"), "-edp-"+today+".md") || !strings.Contains(r.body, "as of ") {
+		t.Errorf("GET edp without asOf: %d %q, want the document as of %s", r.status, r.header.Get("Content-Disposition"), today)
+	}
+	for _, c := range []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"letter", 400, `unknown document "letter" (want one of: charter, ebr, reassignment, edp)`},
+		{"ebr?format=docx", 400, `unknown format "docx" (want md, html, pdf)`},
+		{"ebr?format=pdf&paper=a3", 400, `unknown paper "a3" (want a4 or letter)`},
+		{"ebr?paper=letter", 400, "paper sets the paper of a PDF"},
+		{"ebr?asOf=2026-02-30", 400, "asOf: "},
+		{"charter?asOf=2000-01-01", 422, "has no charter in force on 2000-01-01: write a Charter document"},
+		{"ebr?asOf=2000-01-01&format=pdf", 422, "has no charter in force on 2000-01-01"},
+	} {
+		r := f.do(nil, "GET", base+c.path, "viewer", "")
+		if p := problemOf(t, r); r.status != c.status || p.Code != "invalid" || !strings.Contains(p.Detail, c.want) {
+			t.Errorf("GET %s: %d %+v, want %d with %q", c.path, r.status, p, c.status, c.want)
+		}
+	}
+	if r := f.do(nil, "GET", "/api/v1/organizations/no-such-org/documents/ebr", "admin", ""); r.status != 404 || problemOf(t, r).Detail != "no such organization, or you may not see it (GET /api/v1/organizations lists yours)" {
+		t.Errorf("an unknown organisation: %d %s", r.status, r.body)
 	}
 }

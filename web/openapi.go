@@ -10,6 +10,7 @@ import (
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/document"
+	"github.com/tamledger/tamledger/render"
 )
 
 // openAPIDocument is the OpenAPI 3.1 description of the API, built once
@@ -69,6 +70,7 @@ var openAPIDocument = sync.OnceValues(func() ([]byte, error) {
 		return map[string]any{"description": desc, "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
 	}
 	orgParam := map[string]any{"name": "org", "in": "path", "required": true, "schema": map[string]any{"type": "string"}, "description": "the organisation's id"}
+	docParam := map[string]any{"name": "document", "in": "path", "required": true, "schema": map[string]any{"enum": render.Documents}, "description": "the document (docs/render.md)"}
 	idParam := map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "string"}, "description": "the record's id"}
 	ifMatch := map[string]any{"name": "If-Match", "in": "header", "required": true, "schema": map[string]any{"type": "string"},
 		"description": `the ETag read ("3"), or * for whatever version is stored`}
@@ -87,6 +89,9 @@ var openAPIDocument = sync.OnceValues(func() ([]byte, error) {
 		var params []any
 		if strings.Contains(rt.Pattern, "{org}") {
 			params = append(params, orgParam)
+		}
+		if strings.Contains(rt.Pattern, "{document}") {
+			params = append(params, docParam)
 		}
 		if strings.Contains(rt.Pattern, "{id}") {
 			params = append(params, idParam)
@@ -123,6 +128,16 @@ var openAPIDocument = sync.OnceValues(func() ([]byte, error) {
 				query("year", "a calendar year, instead of from and to"), query("by", "quarter: also by quarter"))
 			resp["200"] = map[string]any{"description": "the ROI report", "content": jsonOf(ref("Report"))}
 			resp["400"] = problemResp("a bad or missing period")
+		case "document":
+			op["summary"] = "A document to agree or read, as tamledger render writes it: the charter, the EBR pack, the reassignment request, the EDP renewal dossier"
+			params = append(params, query("asOf", "YYYY-MM-DD (default: today in the organisation's time zone)"),
+				query("format", "md (the default), html or pdf"), query("paper", "the paper of a PDF: a4 (the default) or letter"))
+			text := map[string]any{"schema": map[string]any{"type": "string"}}
+			resp["200"] = map[string]any{"description": "the document, as an attachment named ORG-DOCUMENT-ASOF.EXT",
+				"headers": map[string]any{"Content-Disposition": map[string]any{"schema": map[string]any{"type": "string"}, "description": `attachment; filename="acme-ebr-2026-09-30.pdf"`}},
+				"content": map[string]any{"text/markdown": text, "text/html": text, "application/pdf": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}}
+			resp["400"] = problemResp("an unknown document, format or paper, or a bad date")
+			resp["422"] = problemResp("the organisation lacks what the document needs (a charter in force, evidence for a reassignment, an EDP): detail says what and how to add it")
 		case "list":
 			op["summary"] = "The " + rt.Kind.Path + " of an organisation, by id"
 			resp["200"] = map[string]any{"description": "a List, as tamledger get " + rt.Kind.Path + " -o json", "content": jsonOf(ref("List"))}
@@ -173,7 +188,7 @@ var openAPIDocument = sync.OnceValues(func() ([]byte, error) {
 		"info": map[string]any{
 			"title":       "tamledger API",
 			"version":     "v1",
-			"description": "The records, scorecards, actions and ROI of the organisations the caller may see. Authenticate with a session cookie or Authorization: Bearer TOKEN (tamledger token create). docs/web.md has the security model.",
+			"description": "The records, scorecards, actions, ROI and documents of the organisations the caller may see. Authenticate with a session cookie or Authorization: Bearer TOKEN (tamledger token create). docs/web.md has the security model.",
 		},
 		"servers":    []any{map[string]any{"url": "/"}},
 		"security":   []any{map[string]any{"bearer": []string{}}, map[string]any{"session": []string{}}},

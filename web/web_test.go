@@ -190,7 +190,7 @@ func TestAnonymousGetsNothing(t *testing.T) {
 		}
 	}
 	for _, rt := range web.APIRoutes() {
-		path := strings.NewReplacer("{org}", f.foreign, "{id}", "x").Replace(rt.Pattern)
+		path := strings.NewReplacer("{org}", f.foreign, "{id}", "x", "{document}", "ebr").Replace(rt.Pattern)
 		r := f.do(nil, rt.Method, path, "", "")
 		if r.status != http.StatusUnauthorized || r.header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("%s %s anonymous: %d %s, want 401 problem+json", rt.Method, path, r.status, r.header.Get("Content-Type"))
