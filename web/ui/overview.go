@@ -28,6 +28,7 @@ type overviewView struct {
 	Due        []dueItem
 	Spark      []*int
 	Currency   string
+	Documents  []documentView
 }
 
 type componentView struct {
@@ -140,6 +141,7 @@ func (h *Handler) overviewOf(l *tamledger.Ledger, books []tamledger.PriceBook) o
 		v.Value = rep
 	}
 	v.Due = dueSoon(l, card, asOf)
+	v.Documents = documents(l.Org.ID, asOf)
 	v.Spark = slices.Clone(h.board.spark(l, asOf))
 	v.Spark[len(v.Spark)-1] = card.Health.Score // today's, as the page shows it
 	return v

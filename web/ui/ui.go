@@ -27,6 +27,7 @@ import (
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/access"
+	"github.com/tamledger/tamledger/render"
 	"github.com/tamledger/tamledger/store"
 )
 
@@ -146,6 +147,7 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /orgs/{org}/events", h.events)
 	h.mux.HandleFunc("GET /orgs/{org}/roi", h.roiPage)
 	h.mux.HandleFunc("GET /orgs/{org}/reassignments", h.reassignments)
+	h.mux.HandleFunc("GET /orgs/{org}/documents/{document}", h.document)
 	h.mux.HandleFunc("GET /orgs/{org}/{kind}/{id}", h.record)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, tamledger.Errorf(tamledger.ENOTFOUND, "There is no page at %s.", r.URL.Path))
@@ -212,13 +214,17 @@ var errForbidden = errors.New("forbidden")
 
 // fail shows an error page: 404 for what does not exist or may not be
 // seen (the same page, so that it tells nothing), 403 for a change that
-// may not be made, 400 for bad input, 409 for a conflict, 503 when the
+// may not be made, 400 for bad input, 422 for a document whose ledger
+// lacks what it needs (render.MissingError), 409 for a conflict, 503 when the
 // store is unavailable, 500 for anything else ("Internal error.").
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, title, msg := http.StatusInternalServerError, "Something went wrong", "Internal error."
+	var missing *render.MissingError
 	switch {
 	case errors.Is(err, errForbidden):
 		status, title, msg = http.StatusForbidden, "Not allowed", "Your account may read this organisation but not change it. Ask an admin for the editor role."
+	case errors.As(err, &missing):
+		status, title, msg = http.StatusUnprocessableEntity, "Not in the ledger yet", tamledger.ErrorMessage(err)
 	default:
 		switch tamledger.ErrorCode(err) {
 		case tamledger.ENOTFOUND:
