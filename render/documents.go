@@ -180,12 +180,6 @@ func (r *results) contacts(ch *tamledger.Charter) *Table {
 	return t
 }
 
-var componentTitle = map[string]string{
-	score.ComponentAdherence:      "Charter adherence",
-	score.ComponentProactive:      "Proactive ratio",
-	score.ComponentResponsiveness: "Escalation responsiveness",
-}
-
 // health is the health score with its components and what drives them.
 func (r *results) health() Section {
 	c := r.card
@@ -197,26 +191,11 @@ func (r *results) health() Section {
 	}
 	t := &Table{Head: []string{"Component", "Value", "Weight", "From"}, Right: []bool{false, true, true, false}}
 	for _, comp := range c.Health.Components {
-		from := ""
-		switch comp.Name {
-		case score.ComponentAdherence:
-			n := 0
-			for _, ob := range c.Obligations {
-				if ob.Adherence != nil {
-					n++
-				}
-			}
-			from = "mean of " + plural(n, "obligation", "obligations") + " with an ended period"
-		case score.ComponentProactive:
-			from = fmt.Sprintf("%d of %s initiated by the TAM", c.Counts.TAMInitiated, plural(c.Counts.Engagements, "engagement", "engagements"))
-		case score.ComponentResponsiveness:
-			from = fmt.Sprintf("%d of %s with the TAM engaged within target", c.Counts.CasesWithinTarget, plural(c.Counts.Cases, "case", "cases"))
-		}
 		weight := "–"
 		if comp.Value != nil {
 			weight = fmt.Sprintf("%.2f", comp.Weight)
 		}
-		t.Rows = append(t.Rows, []string{componentTitle[comp.Name], Percent(comp.Value), weight, from})
+		t.Rows = append(t.Rows, []string{sentence(score.ComponentTitle(comp.Name)), Percent(comp.Value), weight, c.Explain(comp.Name)})
 	}
 	s.Table = t
 	return s

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tamledger/tamledger"
 )
@@ -97,4 +99,11 @@ func mdSep(t *Table) string {
 		}
 	}
 	return "| " + strings.Join(parts, " | ") + " |"
+}
+
+// sentence is s with its first letter upper case, to start a sentence or
+// a table's cell: "Charter adherence".
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }

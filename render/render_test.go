@@ -215,6 +215,8 @@ func TestNumbersAreTheRulesNumbers(t *testing.T) {
 					}
 					for _, c := range card.Health.Components {
 						contains("ebr", md, "| "+render.Percent(c.Value)+" |")
+						// What drives it, in the words of scorecard --explain.
+						contains("ebr", md, " | "+card.Explain(c.Name)+" |")
 					}
 					for _, ob := range card.Obligations {
 						contains("ebr", md, "| "+ob.ID)
@@ -279,6 +281,28 @@ func build(t *testing.T, doc string, in render.Input) (string, error) {
 	var b bytes.Buffer
 	err := render.Render(&b, doc, "md", in)
 	return b.String(), err
+}
+
+// The EBR explains the health score's components in the words of
+// scorecard --explain (score.Card.Explain), a case still pending included.
+func TestHealthExplainedAsTheScorecard(t *testing.T) {
+	l := *acme()
+	// Opened late on the last day, not yet answered: its 4 hours run past
+	// the day's end.
+	l.Cases = append(slices.Clone(l.Cases), tamledger.Case{ID: "case-3", Org: "acme", Severity: "urgent", OpenedAt: time.Date(2026, 5, 20, 21, 0, 0, 0, time.UTC)})
+	card := score.Scorecard(&l, acmeAsOf)
+	if card.Counts.CasesPending != 1 {
+		t.Fatalf("%d cases pending, want the one opened on the last day", card.Counts.CasesPending)
+	}
+	md := string(renderDoc(t, "ebr", "md", render.Input{Ledger: &l, Books: roi.Books(nil), AsOf: acmeAsOf}))
+	for _, c := range card.Health.Components {
+		if want := " | " + card.Explain(c.Name) + " |"; !strings.Contains(md, want) {
+			t.Errorf("the EBR lacks %q", want)
+		}
+	}
+	if !strings.Contains(md, "(1 pending)") {
+		t.Error("the EBR does not say a case is pending")
+	}
 }
 
 func TestBadInput(t *testing.T) {

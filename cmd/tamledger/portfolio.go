@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/render"
 	"github.com/tamledger/tamledger/score"
 	"github.com/tamledger/tamledger/store"
 )
@@ -190,7 +191,7 @@ func writePortfolio(w io.Writer, rows []score.PortfolioRow) error {
 		if r.Score != nil {
 			health = fmt.Sprintf("%3d %s", *r.Score, *r.Band)
 		}
-		line(r.Organization, r.Name, health, ratioText(r.Adherence), ratioText(r.ProactiveRatio), ratioText(r.EscalationResponsiveness),
+		line(r.Organization, r.Name, health, render.Percent(r.Adherence), render.Percent(r.ProactiveRatio), render.Percent(r.EscalationResponsiveness),
 			itoa(r.Critical), itoa(r.High))
 	}
 	_, err := io.WriteString(w, b.String())

@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/render"
 	"github.com/tamledger/tamledger/report"
 	"github.com/tamledger/tamledger/score"
 )
@@ -117,7 +117,7 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 			if len(own) == 1 {
 				strip = periodStrip(own[0].Periods, ob.Cadence, stripWidth)
 			}
-			row(ob.ID, ob.Cadence, ratioText(ob.Adherence), itoa(ob.Met), itoa(ob.Late), itoa(ob.Missed), itoa(ob.Due), strip)
+			row(ob.ID, ob.Cadence, render.Percent(ob.Adherence), itoa(ob.Met), itoa(ob.Late), itoa(ob.Missed), itoa(ob.Due), strip)
 			for _, s := range perWorkload {
 				row("  "+*s.Workload, "", "", "", "", "", "", periodStrip(s.Periods, ob.Cadence, stripWidth))
 			}
@@ -133,7 +133,7 @@ func writeScorecard(w io.Writer, l *tamledger.Ledger, c *score.Card) error {
 		if comp.Value != nil {
 			weight = fmt.Sprintf("%.2f", comp.Weight)
 		}
-		components.add(score.ComponentTitle(comp.Name), ratioText(comp.Value), weight, c.Explain(comp.Name))
+		components.add(score.ComponentTitle(comp.Name), render.Percent(comp.Value), weight, c.Explain(comp.Name))
 	}
 	components.render(&b)
 	if c.Health.Score == nil {
@@ -172,14 +172,6 @@ func periodStrip(ps []score.Period, cadence string, width int) string {
 		first--
 	}
 	return render(first)
-}
-
-// ratioText is a ratio as a whole percentage rounded half up, "–" for null.
-func ratioText(x *float64) string {
-	if x == nil {
-		return "–"
-	}
-	return fmt.Sprintf("%d %%", int(math.Floor(*x*100+0.5)))
 }
 
 // orgTitle is "Acme Corp (acme)", or the id alone, printable and in at
