@@ -35,7 +35,10 @@ page numbers and the organisation and date in the footer. A PDF goes to
 The same store and --as-of give the same bytes, PDF included (its dates are
 --as-of's). Every figure comes from the scorecard, the actions and roi, and
 every document says what it was generated from: the store, the date and
-the charter version. See docs/render.md.`,
+the charter version. tamledger serve offers the same bytes for download,
+on each organisation's overview and at
+GET /api/v1/organizations/ORG/documents/DOCUMENT?asOf=&format=.
+See docs/render.md.`,
 		Example: `  tamledger render charter --org acme
   tamledger render ebr --org acme --as-of 2026-09-30 -o html --file ebr.html
   tamledger render reassignment --org acme
