@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -66,6 +67,15 @@ type File struct {
 	Name      string // ORG-DOCUMENT-ASOF.EXT (Filename)
 	MediaType string // MediaType of the format
 	Body      []byte
+}
+
+// Serve answers f as a download: its media type, as an attachment named
+// f.Name, not to be cached.
+func (f *File) Serve(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", f.MediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(f.Body)
 }
 
 // Download renders document doc of organisation org from st as format,

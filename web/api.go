@@ -344,10 +344,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		s.problemOf(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", f.MediaType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(f.Body)
+	f.Serve(w)
 }
 
 func (s *Server) listRecords(k APIKind) http.HandlerFunc {

@@ -73,8 +73,5 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", f.MediaType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(f.Body)
+	f.Serve(w)
 }
