@@ -90,6 +90,10 @@ func OpenExisting(ctx context.Context, dsn string) (*Store, error) {
 	return open(ctx, dsn, false)
 }
 
+// pgIdleConns is how many database/sql connections to PostgreSQL a store
+// keeps open when idle.
+const pgIdleConns = 64
+
 func open(ctx context.Context, dsn string, create bool) (*Store, error) {
 	d, err := ParseDSN(dsn)
 	if err != nil {
@@ -105,9 +109,11 @@ func open(ctx context.Context, dsn string, create bool) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 		}
-		// Connections are kept for concurrent requests: each new one is
-		// a server process.
-		db.SetMaxIdleConns(pgMaxConns())
+		// Connections are kept for the concurrent requests of a busy web
+		// app: each new one is a server process, and opening and closing
+		// them under 50 concurrent requests cost more than the requests
+		// (docs/storage.md: size max_connections for it).
+		db.SetMaxIdleConns(pgIdleConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s = &Store{db: db, d: postgresDialect, b: &postgresBackend{dsn: d, db: db, pg: pg}}
 	} else {
