@@ -1,14 +1,16 @@
 // Command webload measures the web app's pages under load (issue 10): it
-// serves the pages of a store (by default the cached 10,000-organisation
-// benchmark store of internal/bench) from a child process of its own on
-// loopback, then has N concurrent clients request, each for a while, the
+// serves a store (by default the cached 10,000-organisation benchmark store
+// of internal/bench; -db a SQLite path or a postgres:// DSN) through the
+// real server and its pages from a child process of its own on loopback,
+// then has N concurrent clients request, each for a while, the
 // organisation overview of random organisations, random pages of the
 // portfolio, and a static asset, and prints requests per second and
-// latency percentiles of each, the time the portfolio took to be ready
-// (its first load), and the server's peak memory (VmHWM).
+// latency percentiles of each, the times the portfolio and the overviews
+// took to be ready, and the server's peak memory (VmHWM).
 //
 //	go run ./internal/bench/webload                      # 10,000 organisations, 50 clients, 10 s each
 //	go run ./internal/bench/webload -orgs 1000 -duration 5s
+//	go run ./internal/bench/webload -db postgres://...   # a store genstore -pg built
 //
 // The server is the child process (webload -serve), so that the clients'
 // work does not count in its memory; both share the machine's cores.
