@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -156,6 +158,17 @@ func TestBrowserJourneys(t *testing.T) {
 		waitFor("table.heat"),
 		shot("overview"),
 	)
+	// The documents, for the people who never open tamledger: the EBR pack
+	// as a PDF, fetched by the page's own link with its session.
+	do("the documents panel", chromedp.ScrollIntoView(css("#h-docs")), shot("overview-documents"))
+	if n := count("ul.docs a[download]"); n != 12 {
+		t.Errorf("the overview offers %d document downloads, want 12 (4 documents × PDF, HTML, Markdown)", n)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('ul.docs a[data-format="pdf"][href*="/ebr"]').href).then(async r => r.status + " " + r.headers.get("content-type") + " " + (await r.text()).slice(0, 5))`, chromedp.EvalAwaitPromise))
+	if err != nil || got != "200 application/pdf %PDF-" {
+		t.Errorf("the EBR pack's PDF link: %q, %v", got, err)
+	}
+	do("back to the top", chromedp.ScrollIntoView(css("h1")))
 	const row = "table.heat tbody tr:first-child"
 	dueBefore, metBefore := count(row+" .cell-due"), count(row+" .cell-met")
 	if dueBefore == 0 {
@@ -204,6 +217,29 @@ func TestBrowserJourneys(t *testing.T) {
 		t.Errorf("the ROI value stayed %s after a recommendation was implemented", valueBefore)
 	}
 	do("the charter", chromedp.Navigate(srv.URL+"/orgs/kestrel-logistics/charter"), waitFor("#h-lint"), shot("charter"))
+
+	// Subscribe a calendar to the charter's schedule: the address is shown
+	// once, and answers the calendar to whoever has it, with no session.
+	do("subscribe a calendar",
+		chromedp.SendKeys(css("input#feed-name"), "Team calendar"),
+		chromedp.Submit(css("input#feed-name")),
+		waitFor("input#feed-https"),
+		chromedp.ScrollIntoView(css("#subscribe")),
+		shot("charter-subscribe"),
+	)
+	feed, err := chromedp.Run(ctx, chromedp.Value(css("input#feed-https")))
+	if err != nil || !strings.HasPrefix(feed, srv.URL+"/calendar/tlc_") {
+		t.Fatalf("the subscription address: %q, %v", feed, err)
+	}
+	res, err := http.Get(feed) // a calendar app: no cookie
+	if err != nil {
+		t.Fatal(err)
+	}
+	ics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") || !strings.HasPrefix(string(ics), "BEGIN:VCALENDAR") {
+		t.Errorf("the calendar app got %d %s: %.40q", res.StatusCode, res.Header.Get("Content-Type"), ics)
+	}
 
 	// Sign out; sign in as one client's editor: another client's
 	// organisation is refused, and nothing of it shown.
