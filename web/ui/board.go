@@ -228,7 +228,11 @@ func (b *board) rollDays(ctx context.Context, now time.Time) error {
 	b.refreshing.Lock()
 	defer b.refreshing.Unlock()
 	if len(due) > 64 {
-		return b.loadAll(ctx, nil)
+		stamps, err := b.st.Stamps(ctx)
+		if err != nil {
+			return err
+		}
+		return b.loadAll(ctx, stamps)
 	}
 	return b.recompute(ctx, due, nil)
 }
@@ -291,7 +295,8 @@ func (b *board) refresh(ctx context.Context, all bool) error {
 	return nil
 }
 
-// loadAll computes every line from one read of the store.
+// loadAll computes every line from one read of the store, made after the
+// stamps were read.
 func (b *board) loadAll(ctx context.Context, stamps map[string]uint64) error {
 	now := b.now()
 	lines := map[string]*line{}
@@ -312,11 +317,7 @@ func (b *board) loadAll(ctx context.Context, stamps map[string]uint64) error {
 	}
 	b.mu.Lock()
 	for id, ln := range lines {
-		if stamps != nil {
-			ln.stamp = stamps[id]
-		} else if old := b.lines[id]; old != nil {
-			ln.stamp = old.stamp
-		}
+		ln.stamp = stamps[id]
 	}
 	b.lines, b.order = lines, nil
 	b.mu.Unlock()
@@ -374,12 +375,24 @@ func (b *board) fillSparks(ctx context.Context) error {
 	return err
 }
 
-// recompute computes the lines of the organisations ids, one read each.
-// With stamps nil the lines keep their stamps.
+// recompute computes the lines of the organisations ids, one read each,
+// with their stamps from stamps, or read just before their records when
+// stamps is nil. A line's stamp is always one read before the records it
+// was computed from (the overview trusts its sparkline by it: spark).
 func (b *board) recompute(ctx context.Context, ids []string, stamps map[string]uint64) error {
 	now := b.now()
 	for _, id := range ids {
-		l, err := b.st.Ledger(ctx, id)
+		var stamp uint64
+		var err error
+		if stamps != nil {
+			stamp = stamps[id]
+		} else {
+			stamp, err = b.st.Stamp(ctx, id)
+		}
+		var l *tamledger.Ledger
+		if err == nil {
+			l, err = b.st.Ledger(ctx, id)
+		}
 		if tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
 			b.mu.Lock()
 			delete(b.lines, id)
@@ -391,12 +404,8 @@ func (b *board) recompute(ctx context.Context, ids []string, stamps map[string]u
 			return err
 		}
 		ln := compute(l, b.today(l.Org.Timezone, now))
+		ln.stamp = stamp
 		b.mu.Lock()
-		if stamps != nil {
-			ln.stamp = stamps[id]
-		} else if old := b.lines[id]; old != nil {
-			ln.stamp = old.stamp
-		}
 		b.lines[id], b.order = ln, nil
 		b.mu.Unlock()
 	}
@@ -418,13 +427,14 @@ func (b *board) fresh(ctx context.Context, org string) {
 	}
 }
 
-// spark is the organisation's sparkline: the portfolio's when it is
-// current for day, else computed from l.
-func (b *board) spark(l *tamledger.Ledger, day tamledger.Date) []*int {
+// spark is the sparkline of ledger l, whose records were read after its
+// organisation's stamp was stamp: the portfolio's when its line is for day
+// and has that stamp, else computed from l.
+func (b *board) spark(l *tamledger.Ledger, day tamledger.Date, stamp uint64) []*int {
 	b.mu.RLock()
 	ln := b.lines[l.Org.ID]
 	b.mu.RUnlock()
-	if ln == nil || ln.AsOf != day || ln.Spark == nil {
+	if ln == nil || ln.AsOf != day || ln.Spark == nil || ln.stamp != stamp {
 		return compute(l, day).Spark
 	}
 	return ln.Spark

@@ -117,7 +117,7 @@ func (h *Handler) computeOverview(r *http.Request, gen int64) (*overviewEntry, e
 // overviewEntry renders the overview's content of ledger l, computed with
 // books (roi.Books) at generation gen, stamp and books version ver.
 func (h *Handler) overviewEntry(l *tamledger.Ledger, books []tamledger.PriceBook, gen int64, stamp uint64, ver int64) (*overviewEntry, error) {
-	v := h.overviewOf(l, books)
+	v := h.overviewOf(l, books, stamp)
 	var buf bytes.Buffer
 	if err := h.pages["overview"].ExecuteTemplate(&buf, "content", page{Title: orgName(l.Org), Org: l.Org, Section: "overview", Data: v}); err != nil {
 		return nil, fmt.Errorf("render the overview of %s: %w", l.Org.ID, err)
@@ -126,8 +126,8 @@ func (h *Handler) overviewEntry(l *tamledger.Ledger, books []tamledger.PriceBook
 }
 
 // overviewOf is what the overview shows of ledger l, as of today in its
-// time zone.
-func (h *Handler) overviewOf(l *tamledger.Ledger, books []tamledger.PriceBook) overviewView {
+// time zone; stamp is its organisation's, read before l.
+func (h *Handler) overviewOf(l *tamledger.Ledger, books []tamledger.PriceBook, stamp uint64) overviewView {
 	asOf := h.today(l.Org)
 	card := score.Scorecard(l, asOf)
 	v := overviewView{AsOf: asOf, Card: card, Actions: score.Actions(l, asOf), Currency: l.Org.Currency}
@@ -142,7 +142,7 @@ func (h *Handler) overviewOf(l *tamledger.Ledger, books []tamledger.PriceBook) o
 	}
 	v.Due = dueSoon(l, card, asOf)
 	v.Documents = documents(l.Org.ID, asOf)
-	v.Spark = slices.Clone(h.board.spark(l, asOf))
+	v.Spark = slices.Clone(h.board.spark(l, asOf, stamp))
 	v.Spark[len(v.Spark)-1] = card.Health.Score // today's, as the page shows it
 	return v
 }

@@ -3,8 +3,12 @@ package ui_test
 import (
 	"context"
 	"io"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -169,4 +173,51 @@ func TestOverviewsWarmedAhead(t *testing.T) {
 
 func viewerOf(org string) *access.Principal {
 	return &access.Principal{Email: "viewer@" + org + ".example", Role: access.Viewer, Orgs: []string{org}}
+}
+
+// Readers of the overviews while editors log engagements through the
+// pages (and the overviews are being computed ahead): once the writes are
+// done, every overview shown is the one computed from scratch.
+func TestOverviewsUnderConcurrentWrites(t *testing.T) {
+	st := demoStore(t)
+	ctx := context.Background()
+	orgs, err := st.Organizations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := ui.New(st, ui.Options{Now: clock, Poll: time.Hour}) // not waited for: the first load and the warming run meanwhile
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 30 {
+				o := orgs[(i*7+j)%len(orgs)].ID
+				rec := httptest.NewRecorder()
+				as(admin, h).ServeHTTP(rec, httptest.NewRequest("GET", "/orgs/"+o, nil))
+				if rec.Code != 200 {
+					t.Errorf("GET /orgs/%s = %d", o, rec.Code)
+				}
+			}
+		}()
+	}
+	for i, o := range orgs {
+		// Dated in earlier months too: the sparkline's past points move.
+		form := url.Values{"service": {"strategy-call"}, "date": {"2026-" + []string{"11", "09", "06"}[i%3] + "-2" + strconv.Itoa(i%7)}, "initiatedBy": {"tam"}, "summary": {"Concurrent call " + strconv.Itoa(i)}}
+		req := httptest.NewRequest("POST", "/orgs/"+o.ID+"/engagements", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		as(admin, h).ServeHTTP(rec, req)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("quick-add to %s = %d: %s", o.ID, rec.Code, rec.Body)
+		}
+	}
+	wg.Wait()
+	<-h.Warmed()
+	scratch := loaded(ui.New(st, ui.Options{Now: clock, OverviewCacheBytes: -1}))
+	for _, o := range orgs {
+		if got, want := body(t, h, admin, "/orgs/"+o.ID), body(t, scratch, admin, "/orgs/"+o.ID); got != want {
+			t.Errorf("%s: after the writes, the overview shown differs from the one computed from scratch", o.ID)
+		}
+	}
 }
