@@ -57,7 +57,7 @@ type Section struct {
 	Paras     []string
 	List      []string
 	Table     *Table
-	Chart     *ValueChart // drawn in PDF; Markdown and HTML show Table
+	Chart     *ValueChart // drawn in PDF and HTML before Table; Markdown shows Table only
 	Heatmap   []HeatRow
 	Key       string   // the heatmap's symbols (PDF draws coloured swatches)
 	After     []string // paragraphs after the table
@@ -107,7 +107,7 @@ var files embed.FS
 
 var (
 	mdTemplate   = texttemplate.Must(texttemplate.New("document.md.tmpl").Funcs(texttemplate.FuncMap{"cell": mdCell, "row": mdRow, "sep": mdSep}).ParseFS(files, "templates/document.md.tmpl"))
-	htmlTemplate = htmltemplate.Must(htmltemplate.New("document.html.tmpl").ParseFS(files, "templates/document.html.tmpl"))
+	htmlTemplate = htmltemplate.Must(htmltemplate.New("document.html.tmpl").Funcs(htmltemplate.FuncMap{"chartcss": chartCSS, "heatsvg": heatmapSVG, "valuesvg": valueSVG}).ParseFS(files, "templates/document.html.tmpl"))
 )
 
 // Render writes document doc of in as format (md, html or pdf), and

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/internal/svgchart"
 	"github.com/tamledger/tamledger/score"
 	"github.com/tamledger/tamledger/store"
 )
@@ -118,7 +119,7 @@ func (b *board) today(tz string, now time.Time) tamledger.Date {
 func compute(l *tamledger.Ledger, day tamledger.Date) *line {
 	ln := summarize(l, day)
 	ln.Spark = sparkOf(l, day, ln.Score)
-	ln.SparkSVG = sparkline(ln.Spark)
+	ln.SparkSVG = svgchart.Sparkline(ln.Spark)
 	return ln
 }
 
@@ -349,7 +350,7 @@ func (b *board) fillSparks(ctx context.Context) error {
 		for _, s := range done {
 			if ln := b.lines[s.id]; ln != nil && ln.Spark == nil && ln.AsOf == s.day {
 				cp := *ln
-				cp.Spark, cp.SparkSVG, cp.row = s.sp, sparkline(s.sp), new(rowHTML)
+				cp.Spark, cp.SparkSVG, cp.row = s.sp, svgchart.Sparkline(s.sp), new(rowHTML)
 				b.lines[s.id] = &cp
 				b.order = nil
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/internal/svgchart"
 	"github.com/tamledger/tamledger/render"
 	"github.com/tamledger/tamledger/score"
 )
@@ -22,8 +23,8 @@ var funcs = template.FuncMap{
 	},
 	"multiple":  render.Multiple,
 	"longdate":  render.LongDate,
-	"spark":     sparkline,
-	"bandclass": bandClass,
+	"spark":     svgchart.Sparkline,
+	"bandclass": svgchart.BandClass,
 	"score": func(s *int) string {
 		if s == nil {
 			return "–"

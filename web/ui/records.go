@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -587,7 +588,7 @@ func (h *Handler) reassignments(w http.ResponseWriter, r *http.Request) {
 type roiView struct {
 	Report   *roi.Report
 	Quarters []roi.QuarterRow
-	Chart    chart
+	Chart    template.HTML
 	From, To string
 	Error    string
 	Currency string
