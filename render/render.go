@@ -6,7 +6,8 @@
 // (Compute): this package only chooses which results to show and writes them
 // out for people. The templates (templates/) are generic: they lay out a
 // Document of sections, paragraphs, lists and tables, so Markdown and HTML
-// show the same content.
+// show the same content; HTML and PDF also draw the heatmap and the value
+// chart (HTML with package internal/svgchart, as the web app does).
 package render
 
 import (

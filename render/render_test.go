@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/demo"
 	"github.com/tamledger/tamledger/render"
@@ -240,6 +242,7 @@ func TestNumbersAreTheRulesNumbers(t *testing.T) {
 							contains("ebr", md, a.Message)
 						}
 					}
+					checkHTMLCharts(t, name, string(renderDoc(t, "ebr", "html", in)), card, []*roi.Report{qr, ytd}, cur)
 					ch := string(renderDoc(t, "charter", "md", in))
 					contains("charter", ch, "charter "+*card.Charter)
 				}
@@ -274,6 +277,67 @@ func TestNumbersAreTheRulesNumbers(t *testing.T) {
 	}
 	if docs < 100 {
 		t.Errorf("only %d documents checked", docs)
+	}
+}
+
+// checkHTMLCharts checks the charts of an EBR in HTML against the rules:
+// the heatmap has one box per period of the card that ended in the
+// trailing year or is current, in its status's class, and nothing else;
+// the value chart writes the value and the cost of the TAM of each report;
+// both have an accessible name and the table of their figures follows them.
+func checkHTMLCharts(t *testing.T, name, html string, card *score.Card, reps []*roi.Report, cur string) {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(html))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sel := range []string{"svg.heatmap", "svg.value-cost"} {
+		svg := doc.Find(sel)
+		if svg.Length() != 1 {
+			t.Errorf("%s: the EBR has %d %s, want 1", name, svg.Length(), sel)
+			continue
+		}
+		label, _ := svg.Attr("aria-label")
+		if role, _ := svg.Attr("role"); role != "img" || label == "" || svg.ChildrenFiltered("title").First().Text() != label {
+			t.Errorf("%s: %s has role %q, aria-label %q and title %q: want img and a name in both", name, sel, role, label, svg.ChildrenFiltered("title").First().Text())
+		}
+		id, _ := svg.Attr("aria-describedby")
+		if table := svg.NextFiltered("table"); id == "" || table.AttrOr("id", "") != id {
+			t.Errorf("%s: %s is described by %q, but the table after it is %q", name, sel, id, table.AttrOr("id", ""))
+		}
+	}
+	want := map[string]string{} // the title of each box: its status
+	for _, ob := range card.Obligations {
+		for _, se := range ob.Series {
+			row := ob.ID
+			if se.Workload != nil {
+				row += " · " + *se.Workload
+			}
+			for _, p := range se.Periods {
+				if !p.End.Before(card.Window.From) {
+					want[row+" "+score.PeriodLabel(p.Start, ob.Cadence)] = p.Status
+				}
+			}
+		}
+	}
+	cells := doc.Find("svg.heatmap rect.cell")
+	if cells.Length() != len(want) {
+		t.Errorf("%s: the heatmap has %d boxes, the scorecard %d periods", name, cells.Length(), len(want))
+	}
+	cells.Each(func(_ int, c *goquery.Selection) {
+		title := c.Find("title").Text()
+		key, status, _ := strings.Cut(title, ": ")
+		if want[key] != status || !c.HasClass("cell-"+status) {
+			t.Errorf("%s: the heatmap's box %q (class %q): the scorecard says %q", name, title, c.AttrOr("class", ""), want[key])
+		}
+	})
+	amounts := doc.Find("svg.value-cost text.amount").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+	var wantAmounts []string
+	for _, r := range reps {
+		wantAmounts = append(wantAmounts, "value "+render.Money(r.Value.Total, cur), "cost of the TAM "+render.Money(r.Cost.Differential, cur))
+	}
+	if !slices.Equal(amounts, wantAmounts) {
+		t.Errorf("%s: the value chart writes %q, roi gives %q", name, amounts, wantAmounts)
 	}
 }
 

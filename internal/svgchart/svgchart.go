@@ -158,7 +158,7 @@ func (c ValueCost) SVG() template.HTML {
 	}
 	labelW, textW, scale := 0.0, 0.0, 0.0
 	for _, g := range c.Groups {
-		labelW = max(labelW, textWidth(g.Label, vcFont)+10)
+		labelW = max(labelW, textWidth(g.Label, vcFont)*1.1+14) // the labels are bold
 		textW = max(textW, textWidth(c.ValueWord+" "+g.ValueText, vcFont)+10, textWidth(c.CostWord+" "+g.CostText, vcFont)+10)
 		total := 0.0
 		for _, v := range g.Lines {
@@ -166,7 +166,7 @@ func (c ValueCost) SVG() template.HTML {
 		}
 		scale = max(scale, total, g.Cost)
 	}
-	labelW = min(max(labelW, 60), 200)
+	labelW = min(max(labelW, 70), 200)
 	barMax := max(vcWidth-labelW-textW, 120)
 	width := func(v float64) float64 {
 		if scale <= 0 || v <= 0 {

@@ -290,3 +290,26 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 		t.Errorf("/static/app.css = %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
 }
+
+// The ROI page's chart draws the quarters of its table: a value and a cost
+// bar's amounts per row, in order, with an accessible name and the table as
+// its description.
+func TestROIChart(t *testing.T) {
+	s := newSite(t)
+	code, doc := s.get(viewer, "/orgs/kestrel-logistics/roi?from=2026-01-01&to=2026-12-31")
+	if code != 200 {
+		t.Fatalf("roi = %d", code)
+	}
+	svg := doc.Find("svg.value-cost")
+	if svg.AttrOr("role", "") != "img" || svg.AttrOr("aria-label", "") == "" || svg.AttrOr("aria-describedby", "") != "roi-quarters" {
+		t.Errorf("the chart: role %q, name %q, described by %q", svg.AttrOr("role", ""), svg.AttrOr("aria-label", ""), svg.AttrOr("aria-describedby", ""))
+	}
+	var want []string
+	doc.Find("#roi-quarters tbody tr").Each(func(_ int, r *goquery.Selection) {
+		want = append(want, "value "+text(r.Find("td").Eq(0)), "cost of the TAM "+text(r.Find("td").Eq(1)))
+	})
+	got := svg.Find("text.amount").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+	if len(want) != 8 || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("the chart writes %q, the table %q (four quarters)", got, want)
+	}
+}
