@@ -67,6 +67,9 @@ type File struct {
 	Name      string // ORG-DOCUMENT-ASOF.EXT (Filename)
 	MediaType string // MediaType of the format
 	Body      []byte
+	// Missing are the characters of a PDF's text that its fonts have no
+	// glyph for (MissingGlyphs): they show as empty boxes.
+	Missing []rune
 }
 
 // Serve answers f as a download: its media type, as an attachment named
@@ -94,10 +97,15 @@ func Download(ctx context.Context, st Store, org, doc, format string, asOf tamle
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := Render(&b, doc, format, in); err != nil {
+	d, err := render(&b, doc, format, in)
+	if err != nil {
 		return nil, err
 	}
-	return &File{Name: Filename(org, doc, in.AsOf, format), MediaType: MediaType(format), Body: b.Bytes()}, nil
+	f := &File{Name: Filename(org, doc, in.AsOf, format), MediaType: MediaType(format), Body: b.Bytes()}
+	if format == "pdf" {
+		f.Missing = MissingGlyphs(d)
+	}
+	return f, nil
 }
 
 // Filename is the name of a download of document doc of organisation org

@@ -60,7 +60,7 @@ type Section struct {
 	Table     *Table
 	Chart     *ValueChart // drawn in PDF and HTML before Table; Markdown shows Table only
 	Heatmap   []HeatRow
-	Key       string   // the heatmap's symbols (PDF draws coloured swatches)
+	Key       string   `pdf:"-"` // the heatmap's symbols (PDF draws coloured swatches)
 	After     []string // paragraphs after the table
 	Signature []string // one signature column per party
 }
@@ -97,10 +97,12 @@ type HeatRow struct {
 }
 
 // HeatCell is one period: its label, its status (met, late, missed, due)
-// and the status's symbol, and its first and last days.
+// and the status's symbol, and its first and last days. Fields tagged
+// pdf:"-" are not drawn in a PDF (MissingGlyphs skips them).
 type HeatCell struct {
-	Label, Status, Symbol string
-	Start, End            tamledger.Date
+	Label, Status string
+	Symbol        string `pdf:"-"` // Markdown and HTML; PDF draws a coloured box
+	Start, End    tamledger.Date
 }
 
 //go:embed templates
@@ -117,12 +119,18 @@ var (
 // document needs is a *MissingError (EINVALID) that says what is missing
 // and how to add it. The same in gives the same bytes.
 func Render(w io.Writer, doc, format string, in Input) error {
+	_, err := render(w, doc, format, in)
+	return err
+}
+
+// render is Render, returning the document it wrote.
+func render(w io.Writer, doc, format string, in Input) (*Document, error) {
 	if err := Check(doc, format, in.Paper); err != nil {
-		return err
+		return nil, err
 	}
 	d, err := Build(doc, in)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var b bytes.Buffer
 	switch format {
@@ -137,10 +145,10 @@ func Render(w io.Writer, doc, format string, in Input) error {
 		}
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_, err = w.Write(b.Bytes())
-	return err
+	return d, err
 }
 
 // Build makes the document doc from in: a *MissingError when in's ledger

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,6 +89,9 @@ See docs/render.md.`,
 			if err != nil {
 				return orgError(err, org)
 			}
+			if len(f.Missing) > 0 {
+				fmt.Fprintf(a.errOut, "tamledger: warning: the PDF's fonts (Latin, Greek, Cyrillic) have no glyph for %s: they show as empty boxes, though the text is in the PDF (-o html shows them)\n", quoteRunes(f.Missing, 12))
+			}
 			if file == "" {
 				_, err = a.out.Write(f.Body)
 				return err
@@ -100,4 +104,20 @@ See docs/render.md.`,
 	c.Flags().StringVar(&file, "file", "", "write to this file atomically instead of standard output")
 	c.Flags().StringVar(&paper, "paper", "a4", "the paper of -o pdf: a4 or letter")
 	return c
+}
+
+// quoteRunes lists rs as "株", "式" …, at most n of them and how many more.
+func quoteRunes(rs []rune, n int) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i == n {
+			fmt.Fprintf(&b, " and %d more", len(rs)-n)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.QuoteRune(r))
+	}
+	return b.String()
 }

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/tamledger/tamledger"
+	"github.com/tamledger/tamledger/internal/testdb"
 	"github.com/tamledger/tamledger/render"
 	"github.com/tamledger/tamledger/roi"
 	"github.com/tamledger/tamledger/store"
@@ -157,4 +159,34 @@ func TestRenderErrors(t *testing.T) {
 			t.Error("render created a store")
 		}
 	})
+}
+
+// A PDF of an organisation whose name the PDF's fonts cannot draw is still
+// written, with a warning that names the characters and what to do; the
+// other formats and a Latin, Greek or Cyrillic name have no warning.
+func TestRenderWarnsOfMissingGlyphs(t *testing.T) {
+	dsn := testdb.DSN(t)
+	for _, c := range []struct{ org, name, warn string }{
+		{"kabushiki", "株式会社アクメ", `no glyph for '株', '式', '会', '社', 'ア', 'ク', 'メ': they show as empty boxes`},
+		{"hellas", "Ελληνική Ναυτιλία", ""},
+	} {
+		path, _, text := initFile(t, dsn, c.org)
+		text = regexp.MustCompile(`(?m)^  name: .*$`).ReplaceAllString(text, "  name: "+c.name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		run1(t, dsn, "import", path)
+		for _, f := range render.Formats {
+			code, out, errOut := runCode(dsn, "render", "charter", "--org", c.org, "-o", f)
+			if code != 0 || !strings.Contains(out, c.name) && f != "pdf" {
+				t.Fatalf("render %s -o %s: exit %d: %s", c.org, f, code, errOut)
+			}
+			switch want := f == "pdf" && c.warn != ""; {
+			case want && !strings.Contains(errOut, c.warn):
+				t.Errorf("render %s -o pdf: stderr %q, want the warning %q", c.org, errOut, c.warn)
+			case !want && errOut != "":
+				t.Errorf("render %s -o %s: stderr %q, want nothing", c.org, f, errOut)
+			}
+		}
+	}
 }
