@@ -371,9 +371,14 @@ func (rd *reader) vtimezone(c *component) *vtimezone {
 					ro.Until = ro.Until.Add(ob.from)
 				}
 				r, err := rrule.NewRRule(*ro)
-				if err != nil {
+				switch {
+				case err != nil:
 					rd.fail(p.line, "RRULE: %v", err)
-				} else {
+				case ro.Freq != rrule.YEARLY && ro.Freq != rrule.MONTHLY:
+					// A zone changes its offset a few times a year; a rule
+					// of every day or second would be expanded for nothing.
+					rd.fail(p.line, "RRULE in VTIMEZONE: %q changes the offset more often than monthly (want FREQ=YEARLY, as time zones do)", clip(p.value))
+				default:
 					ob.rule = r
 				}
 			}

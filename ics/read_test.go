@@ -408,3 +408,59 @@ func TestNoUID(t *testing.T) {
 		t.Error("the key of an event without UID changes between reads")
 	}
 }
+
+// sydneyZone is a VTIMEZONE as Outlook writes it, with the rules Australia
+// has kept since 2008 (daylight time from the first Sunday of October to
+// the first Sunday of April).
+const sydneyZone = "BEGIN:VTIMEZONE\r\nTZID:Canberra, Melbourne, Sydney\r\n" +
+	"BEGIN:STANDARD\r\nDTSTART:20080406T030000\r\nRRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=4\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000\r\nEND:STANDARD\r\n" +
+	"BEGIN:DAYLIGHT\r\nDTSTART:20081005T020000\r\nRRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=10\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100\r\nEND:DAYLIGHT\r\n" +
+	"END:VTIMEZONE\r\n"
+
+// A daily series in a zone of the file's VTIMEZONE has, over 18 years,
+// every instance at the instant IANA's Australia/Sydney gives the same wall
+// clock: the zone's offsets follow its yearly rules at every change.
+func TestVTimezoneOffsetsOverYears(t *testing.T) {
+	in := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + sydneyZone +
+		"BEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20090319T042432Z\r\nSUMMARY:Standup\r\n" +
+		"DTSTART;TZID=\"Canberra, Melbourne, Sydney\":20090310T093000\r\nDTEND;TZID=\"Canberra, Melbourne, Sydney\":20090310T094500\r\n" +
+		"RRULE:FREQ=DAILY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	res, err := ics.Read("standup.ics", strings.NewReader(in), ics.Options{To: tamledger.MustDate("2026-12-31")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sydney, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Meetings) < 4000 {
+		t.Fatalf("%d meetings, want one each weekday from 2009 to 2026", len(res.Meetings))
+	}
+	changes := 0
+	var last time.Duration
+	for _, m := range res.Meetings {
+		local := m.Start.In(sydney)
+		if local.Hour() != 9 || local.Minute() != 30 {
+			t.Fatalf("%s: starts at %s in Sydney, want 09:30", m.Instance, local)
+		}
+		_, off := local.Zone()
+		if d := time.Duration(off) * time.Second; d != last {
+			changes, last = changes+1, d
+		}
+	}
+	if changes < 2*17 {
+		t.Errorf("the offset changed %d times over the series, want twice a year", changes)
+	}
+}
+
+// A VTIMEZONE whose offset would change more often than monthly is
+// refused at its RRULE's line.
+func TestVTimezoneFrequentRuleRefused(t *testing.T) {
+	in := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" +
+		strings.Replace(sydneyZone, "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=10", "RRULE:FREQ=SECONDLY", 1) +
+		"BEGIN:VEVENT\r\nUID:x\r\nDTSTAMP:20090319T042432Z\r\nDTSTART;TZID=\"Canberra, Melbourne, Sydney\":20260310T093000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	_, err := ics.Read("zone.ics", strings.NewReader(in), ics.Options{To: tamledger.MustDate("2026-12-31")})
+	if err == nil || !strings.Contains(err.Error(), "zone.ics:14:1:") || !strings.Contains(err.Error(), "FREQ=YEARLY") {
+		t.Errorf("a VTIMEZONE rule of every second: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package ics
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,38 @@ type observance struct {
 	rule     *rrule.RRule
 	rdates   []time.Time
 	from, to time.Duration
+
+	// onsets are the rule's onsets up to through, in order: a recurring
+	// meeting asks the offset of each of its instances, and asking the rule
+	// each time (rrule's Before walks from DTSTART) made a daily meeting
+	// of 17 years take a second.
+	onsets  []time.Time
+	through time.Time
+}
+
+// horizon is how far past the instant asked the rule's onsets are
+// expanded at once.
+const horizon = 2 * 366 * 24 * time.Hour
+
+// ruleLatest is the rule's latest onset at or before w.
+func (o *observance) ruleLatest(w time.Time) (time.Time, bool) {
+	if o.through.IsZero() || w.After(o.through) {
+		from, until := o.through, w.Add(horizon)
+		if from.IsZero() {
+			from = o.rule.GetDTStart().Add(-time.Second)
+		}
+		for _, t := range o.rule.Between(from, until, true) {
+			if len(o.onsets) == 0 || t.After(o.onsets[len(o.onsets)-1]) {
+				o.onsets = append(o.onsets, t)
+			}
+		}
+		o.through = until
+	}
+	i := sort.Search(len(o.onsets), func(i int) bool { return o.onsets[i].After(w) })
+	if i == 0 {
+		return time.Time{}, false
+	}
+	return o.onsets[i-1], true
 }
 
 // latest is the observance's latest onset at or before w (ok false when
@@ -60,7 +93,7 @@ func (o *observance) latest(w time.Time) (time.Time, bool) {
 		best, ok = o.start, true
 	}
 	if o.rule != nil {
-		if t := o.rule.Before(w, true); !t.IsZero() && (!ok || t.After(best)) {
+		if t, found := o.ruleLatest(w); found && (!ok || t.After(best)) {
 			best, ok = t, true
 		}
 	}
