@@ -34,6 +34,15 @@ type User struct {
 type Token struct {
 	Email, Name string
 	CreatedAt   time.Time
+	// ExpiresAt is the instant the token stops working; zero for a
+	// token that never expires.
+	ExpiresAt time.Time
+}
+
+// Expired says whether the token no longer works at now: it stops at
+// ExpiresAt itself, as TokenUser has it.
+func (t Token) Expired(now time.Time) bool {
+	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
 }
 
 // aux runs fn in a write transaction of the accounts' tables.
@@ -225,9 +234,10 @@ func (s *Store) userBy(ctx context.Context, query string, args ...any) (u User, 
 	return u, ok, err
 }
 
-// CreateToken stores an API token of email named name, by its hash; a name
-// the user already has is ECONFLICT, an unknown user ENOTFOUND.
-func (s *Store) CreateToken(ctx context.Context, email, name, hash string) error {
+// CreateToken stores an API token of email named name, by its hash,
+// working until expires (the zero time: a token that never expires); a
+// name the user already has is ECONFLICT, an unknown user ENOTFOUND.
+func (s *Store) CreateToken(ctx context.Context, email, name, hash string, expires time.Time) error {
 	return s.aux(ctx, "create token", func(c txConn) error {
 		if _, found, err := queryOne(ctx, c, "SELECT email FROM users WHERE email = $1", email); err != nil {
 			return err
@@ -239,22 +249,30 @@ func (s *Store) CreateToken(ctx context.Context, email, name, hash string) error
 		} else if found {
 			return tamledger.Errorf(tamledger.ECONFLICT, "user %s already has a token named %q (revoke it, or give another --name)", email, name)
 		}
-		_, err := c.exec(ctx, "INSERT INTO api_tokens (email, name, hash, created_at) VALUES ($1, $2, $3, $4)",
-			email, name, hash, s.d.instant(time.Now()))
+		var exp any
+		if !expires.IsZero() {
+			exp = s.d.instant(expires)
+		}
+		_, err := c.exec(ctx, "INSERT INTO api_tokens (email, name, hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+			email, name, hash, s.d.instant(time.Now()), exp)
 		return err
 	})
 }
 
-// TokenUser returns the user of the API token that hashes to hash.
-func (s *Store) TokenUser(ctx context.Context, hash string) (User, bool, error) {
-	return s.userBy(ctx, "SELECT email FROM api_tokens WHERE hash = $1", hash)
+// TokenUser returns the user of the API token that hashes to hash, if it
+// has not expired at now (a token stops working at its expires_at; one
+// with none never expires). An expired token is not found, like an
+// unknown one.
+func (s *Store) TokenUser(ctx context.Context, hash string, now time.Time) (User, bool, error) {
+	return s.userBy(ctx, "SELECT email FROM api_tokens WHERE hash = $1 AND (expires_at IS NULL OR expires_at > $2)", hash, s.d.instant(now))
 }
 
-// Tokens lists the API tokens (not their values), by email and name.
+// Tokens lists the API tokens (not their values), expired ones included,
+// by email and name.
 func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 	var out []Token
 	err := s.auxRead(ctx, "list tokens", func(c conn) error {
-		rs, err := c.rows(ctx, "SELECT email, name, created_at FROM api_tokens ORDER BY email, name")
+		rs, err := c.rows(ctx, "SELECT email, name, created_at, expires_at FROM api_tokens ORDER BY email, name")
 		if err != nil {
 			return err
 		}
@@ -262,6 +280,9 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 		for rs.next() {
 			t := Token{Email: rs.text(0), Name: rs.text(1)}
 			t.CreatedAt, _ = rs.instant(2)
+			if !rs.null(3) {
+				t.ExpiresAt, _ = rs.instant(3)
+			}
 			out = append(out, t)
 		}
 		return rs.err()

@@ -307,7 +307,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		switch {
 		case errors.Is(err, errBadToken):
 			s.m.refused.WithLabelValues("bad-token").Inc()
-			problem(w, r, http.StatusUnauthorized, "unauthorized", "the API token is not valid (revoked, or mistyped): tamledger token list shows the tokens, token create makes a new one")
+			problem(w, r, http.StatusUnauthorized, "unauthorized", "the API token is not valid (revoked, expired or mistyped): tamledger token list shows the tokens and when they expire, token create makes a new one")
 			return
 		case err != nil:
 			s.fail(w, r, err)
@@ -332,7 +332,7 @@ func (s *Server) principal(r *http.Request) (*access.Principal, error) {
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 			return nil, errBadToken
 		}
-		u, ok, err := s.st.TokenUser(r.Context(), HashSecret(strings.TrimSpace(token)))
+		u, ok, err := s.st.TokenUser(r.Context(), HashSecret(strings.TrimSpace(token)), s.now())
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tamledger/tamledger"
 	"github.com/tamledger/tamledger/demo"
@@ -78,7 +79,7 @@ func newFixture(t *testing.T, tlsServer bool) *fixture {
 			t.Fatal(err)
 		}
 		token, th := web.NewToken()
-		if err := st.CreateToken(ctx, u.Email, "test", th); err != nil {
+		if err := st.CreateToken(ctx, u.Email, "test", th, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		f.tokens[u.Role] = token
@@ -339,4 +340,81 @@ func problemOf(t *testing.T, r response) web.Problem {
 		t.Errorf("problem: %v\n%s", err, r.body)
 	}
 	return p
+}
+
+// A token works until its expiry by the server's clock; from then on it
+// gets the bad token's 401, counted as bad-token. A token with no expiry
+// goes on working.
+func TestExpiredToken(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, testdb.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.AddUser(ctx, store.User{Email: "ci@x.io", Role: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)
+	expires := start.Add(90 * 24 * time.Hour)
+	short, hash := web.NewToken()
+	if err := st.CreateToken(ctx, "ci@x.io", "short", hash, expires); err != nil {
+		t.Fatal(err)
+	}
+	forever, hash := web.NewToken()
+	if err := st.CreateToken(ctx, "ci@x.io", "forever", hash, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	now := start
+	clock := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+	srv, err := web.New(web.Options{Store: st, Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	get := func(path, token string) response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return response{res.StatusCode, res.Header, string(b)}
+	}
+
+	for _, at := range []time.Time{start, expires.Add(-time.Second)} {
+		clock(at)
+		if r := get("/api/v1/organizations", short); r.status != http.StatusOK {
+			t.Errorf("the token before its expiry, at %s: %d %s", at.Format(time.RFC3339), r.status, r.body)
+		}
+	}
+	for _, at := range []time.Time{expires, expires.Add(365 * 24 * time.Hour)} {
+		clock(at)
+		r := get("/api/v1/organizations", short)
+		var p struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		json.Unmarshal([]byte(r.body), &p)
+		if r.status != http.StatusUnauthorized || r.header.Get("Content-Type") != "application/problem+json" || p.Status != http.StatusUnauthorized ||
+			!strings.HasPrefix(p.Detail, "the API token is not valid (revoked, expired or mistyped)") {
+			t.Errorf("the token at %s, from its expiry on: %d %s, want 401 with the bad token's problem", at.Format(time.RFC3339), r.status, r.body)
+		}
+		// The same answer as a token that never was.
+		if bad := get("/api/v1/organizations", "tlt_nope"); bad.status != r.status || bad.body != r.body {
+			t.Errorf("an expired token: %d %s; a mistyped one: %d %s; want the same", r.status, r.body, bad.status, bad.body)
+		}
+		if r := get("/api/v1/organizations", forever); r.status != http.StatusOK {
+			t.Errorf("the token with no expiry at %s: %d %s", at.Format(time.RFC3339), r.status, r.body)
+		}
+	}
+	// Two expired and two mistyped requests, all counted as bad-token.
+	if r := get("/metrics", forever); !strings.Contains(r.body, `tamledger_http_refused_total{reason="bad-token"} 4`) {
+		t.Errorf("metrics: want 4 bad-token refusals:\n%s", r.body)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/tamledger/tamledger/internal/testdb"
 	"github.com/tamledger/tamledger/render"
@@ -119,7 +120,7 @@ func apiClient(t *testing.T, dsn string) func(path string) (*http.Response, []by
 	if err := st.AddUser(context.Background(), storeUser("admin@x.io", "admin")); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.CreateToken(context.Background(), "admin@x.io", "t", hash); err != nil {
+	if err := st.CreateToken(context.Background(), "admin@x.io", "t", hash, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Options{Store: st})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -251,22 +252,37 @@ func newTokenCmd(a *app) *cobra.Command {
 tamledger serve, as "Authorization: Bearer TOKEN". A token acts as its user,
 with the user's role and organisations. It is shown once, when created; the
 store keeps only its SHA-256 hash, so a lost token is revoked and replaced,
-never recovered.`,
-		Example: `  tamledger token create ana@example.com --name ci
+never recovered. A token may expire (--expires): it then stops working, like
+a revoked one, and token list marks it expired.`,
+		Example: `  tamledger token create ana@example.com --name ci --expires 90d
   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/organizations
   tamledger token list
   tamledger token revoke ana@example.com --name ci`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	var name string
+	var name, expiresFlag string
 	create := &cobra.Command{
-		Use:   "create EMAIL --name NAME",
+		Use:   "create EMAIL --name NAME [--expires DURATION|DATE|never]",
 		Short: "Create an API token; it is printed once, as the last word of the last line",
-		Args:  cobra.ExactArgs(1),
+		Long: `Create makes an API token of the user EMAIL and prints it once, as the last
+word of the last line; the store keeps only its hash.
+
+--expires sets when the token stops working: a number of days (90d), a Go
+duration (12h, 1h30m), or a date YYYY-MM-DD, through which the token works:
+it stops at the end of that day in UTC (00:00 UTC the next day). The default,
+never, keeps the token until it is revoked; an expiry is recommended, so that
+a forgotten token does not work for ever.`,
+		Example: `  tamledger token create ana@example.com --name ci --expires 90d
+  tamledger token create ana@example.com --name grafana --expires 2027-03-31`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			email := strings.ToLower(args[0])
 			if err := checkTokenName(name); err != nil {
+				return err
+			}
+			expires, err := parseExpiry(expiresFlag, time.Now())
+			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
@@ -276,15 +292,20 @@ never recovered.`,
 			}
 			defer st.Close()
 			token, hash := web.NewToken()
-			if err := st.CreateToken(ctx, email, name, hash); err != nil {
+			if err := st.CreateToken(ctx, email, name, hash, expires); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "Token %q of %s created. It is shown once: keep it in a secret store.\n%s\n", name, email, token)
+			lifetime := "It never expires (--expires 90d would end it in 90 days)."
+			if !expires.IsZero() {
+				lifetime = "It expires at " + expires.Format(time.RFC3339) + "."
+			}
+			fmt.Fprintf(a.out, "Token %q of %s created. %s It is shown once: keep it in a secret store.\n%s\n", name, email, lifetime, token)
 			return nil
 		},
 	}
 	create.Flags().StringVar(&name, "name", "", "what the token is for, such as ci or grafana (required)")
 	create.MarkFlagRequired("name")
+	create.Flags().StringVar(&expiresFlag, "expires", "never", "when the token stops working: 90d, 12h, a date YYYY-MM-DD (through that day, UTC), or never; an expiry is recommended")
 
 	list := &cobra.Command{
 		Use:   "list [-o table|json]",
@@ -305,15 +326,22 @@ never recovered.`,
 			if err != nil {
 				return err
 			}
+			now := time.Now()
 			if format == "json" {
 				type tokenOut struct {
-					Email   string    `json:"email"`
-					Name    string    `json:"name"`
-					Created time.Time `json:"created"`
+					Email   string     `json:"email"`
+					Name    string     `json:"name"`
+					Created time.Time  `json:"created"`
+					Expires *time.Time `json:"expiresAt"` // null: never
+					Expired bool       `json:"expired"`
 				}
 				out := make([]tokenOut, len(tokens))
 				for i, t := range tokens {
-					out[i] = tokenOut{t.Email, t.Name, t.CreatedAt.UTC().Truncate(time.Second)}
+					out[i] = tokenOut{Email: t.Email, Name: t.Name, Created: t.CreatedAt.UTC().Truncate(time.Second), Expired: t.Expired(now)}
+					if !t.ExpiresAt.IsZero() {
+						exp := t.ExpiresAt.UTC()
+						out[i].Expires = &exp
+					}
 				}
 				return writeJSON(a.out, out)
 			}
@@ -321,9 +349,16 @@ never recovered.`,
 				_, err := io.WriteString(a.out, "No API token: tamledger token create EMAIL --name NAME creates one.\n")
 				return err
 			}
-			t := newTable(textCol("EMAIL", 20), textCol("NAME", 12), fixedCol("CREATED"))
+			t := newTable(textCol("EMAIL", 20), textCol("NAME", 12), fixedCol("CREATED"), fixedCol("EXPIRES"))
 			for _, tk := range tokens {
-				t.add(tk.Email, tk.Name, tk.CreatedAt.UTC().Format(time.RFC3339))
+				expires := "never"
+				if !tk.ExpiresAt.IsZero() {
+					expires = tk.ExpiresAt.UTC().Format(time.RFC3339)
+				}
+				if tk.Expired(now) {
+					expires += " (expired)"
+				}
+				t.add(tk.Email, tk.Name, tk.CreatedAt.UTC().Format(time.RFC3339), expires)
 			}
 			return t.write(a.out)
 		},
@@ -362,4 +397,50 @@ func checkTokenName(name string) error {
 		return usageError(fmt.Errorf("--name: bad token name %q (want 1 to 64 characters, no spaces, such as ci or grafana)", name))
 	}
 	return nil
+}
+
+// maxTokenLife is the furthest --expires may be: further is never.
+const maxTokenLife = 100 * 365 * 24 * time.Hour
+
+// parseExpiry reads token create's --expires at now: "never" (the zero
+// time), a number of days ("90d"), a Go duration ("12h") from now, or a
+// date YYYY-MM-DD, through which the token works: it expires at the end
+// of that day in UTC, 00:00 UTC the next day. Durations are kept to the
+// second. An expiry not after now, or more than 100 years away, is
+// refused.
+func parseExpiry(v string, now time.Time) (time.Time, error) {
+	const want = "want a number of days such as 90d, a duration such as 12h, a date YYYY-MM-DD, or never"
+	now = now.UTC()
+	var exp time.Time
+	if v == "never" {
+		return time.Time{}, nil
+	} else if d, err := time.Parse(time.DateOnly, v); err == nil {
+		exp = d.AddDate(0, 0, 1)
+		if !exp.After(now) {
+			return time.Time{}, usageError(fmt.Errorf("--expires: %s is over: the token would expire at %s, before now (want a date from today on, UTC, or a duration such as 90d)",
+				v, exp.Format(time.RFC3339)))
+		}
+	} else {
+		var dur time.Duration
+		if days, ok := strings.CutSuffix(v, "d"); ok && days != "" && strings.Trim(days, "0123456789") == "" {
+			n, err := strconv.Atoi(days)
+			if err != nil || n > int(maxTokenLife/(24*time.Hour)) {
+				return time.Time{}, usageError(fmt.Errorf("--expires: %q is more than 100 years away (want at most %dd, or never)", v, maxTokenLife/(24*time.Hour)))
+			}
+			dur = time.Duration(n) * 24 * time.Hour
+		} else if dur, err = time.ParseDuration(v); err != nil {
+			return time.Time{}, usageError(fmt.Errorf("--expires: bad value %q (%s)", v, want))
+		}
+		if dur <= 0 {
+			return time.Time{}, usageError(fmt.Errorf("--expires: %q is not in the future (want a positive duration, such as 90d or 12h)", v))
+		}
+		exp = now.Add(dur).Truncate(time.Second)
+		if !exp.After(now) {
+			return time.Time{}, usageError(fmt.Errorf("--expires: %q is less than a second (want a duration such as 90d or 12h)", v))
+		}
+	}
+	if exp.After(now.Add(maxTokenLife)) {
+		return time.Time{}, usageError(fmt.Errorf("--expires: %q is more than 100 years away (want a nearer expiry, or never)", v))
+	}
+	return exp, nil
 }

@@ -169,7 +169,7 @@ func serveStore(path string, day tamledger.Date) {
 		}
 	}
 	token, hash := web.NewToken()
-	if err := st.CreateToken(ctx, email, "webload-"+strconv.Itoa(os.Getpid()), hash); err != nil {
+	if err := st.CreateToken(ctx, email, "webload-"+strconv.Itoa(os.Getpid()), hash, time.Time{}); err != nil {
 		log.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(day.Year, day.Month, day.Day, 12, 0, 0, 0, time.UTC) }
