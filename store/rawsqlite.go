@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -58,13 +59,22 @@ func newRawPool(dsn string) *rawPool {
 	return &rawPool{name: name, uri: uri, idle: make(chan *rawConn, 8)}
 }
 
+// get returns an idle connection or opens one; none once the store is
+// closed (a reader still running after Close would otherwise open the file
+// again, and its -wal and -shm files with it).
 func (p *rawPool) get() (*rawConn, error) {
 	select {
 	case c := <-p.idle:
 		return c, nil
 	default:
-		return openRaw(p.name, p.uri, true)
 	}
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return nil, errors.New("store: closed")
+	}
+	return openRaw(p.name, p.uri, true)
 }
 
 // put returns a connection, ending its read transaction.

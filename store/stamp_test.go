@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -138,5 +140,36 @@ func TestPostgresReadConnections(t *testing.T) {
 	wg.Wait()
 	if n := failed.Load(); n > 0 {
 		t.Fatalf("%d of %d concurrent reads failed", n, 4*store.PgMaxConns())
+	}
+}
+
+// A SQLite store read after Close refuses, and opens nothing: its
+// directory holds the database file alone.
+func TestSQLiteClosedStoreOpensNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tamledger.db")
+	s, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Ledger(context.Background(), "acme"); err == nil || tamledger.ErrorCode(err) == tamledger.ENOTFOUND {
+		t.Errorf("a read after Close: %v, want it refused", err)
+	}
+	if err := s.EachLedger(context.Background(), store.ScoringFields, func(*tamledger.Ledger) error { return nil }); err == nil {
+		t.Error("a bulk read after Close succeeded")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) != 1 || names[0] != "tamledger.db" {
+		t.Errorf("after Close and reads, the directory holds %v", names)
 	}
 }

@@ -50,7 +50,9 @@ func TestCalendarFeedServesTheCLIsCalendar(t *testing.T) {
 	defer st.Close()
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	srv, err := web.New(web.Options{Store: st, Pages: pages(st, log), Logger: log})
+	pg := pages(st, log)
+	defer pg.Close() // before the store closes
+	srv, err := web.New(web.Options{Store: st, Pages: pg, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -115,7 +114,9 @@ func (a *app) serve(ctx context.Context, st *store.Store, f serveFlags, ready fu
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := web.New(web.Options{Store: st, Pages: pages(st, log), Logger: log, OIDC: oidc, PublicURL: f.publicURL})
+	pg := pages(st, log)
+	defer pg.Close() // before the store closes: the pages' work in the background ends first
+	srv, err := web.New(web.Options{Store: st, Pages: pg, Logger: log, OIDC: oidc, PublicURL: f.publicURL})
 	if err != nil {
 		if oidc != nil {
 			return unavailableError(err) // the provider does not answer
@@ -147,7 +148,7 @@ func (a *app) serve(ctx context.Context, st *store.Store, f serveFlags, ready fu
 
 // pages is the handler of the HTML pages (package web/ui): the
 // portfolio starts computing at once, in the background.
-func pages(st *store.Store, log *slog.Logger) http.Handler {
+func pages(st *store.Store, log *slog.Logger) *ui.Handler {
 	return ui.New(st, ui.Options{Logger: log})
 }
 

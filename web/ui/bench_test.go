@@ -44,7 +44,7 @@ func benchSiteWith(b *testing.B, opt ui.Options) (*ui.Handler, []string) {
 		ids[i] = o.ID
 	}
 	opt.Now = func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }
-	h := loaded(ui.New(st, opt))
+	h := loaded(newHandler(b, st, opt))
 	<-h.Warmed()
 	return h, ids
 }

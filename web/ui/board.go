@@ -41,6 +41,41 @@ type board struct {
 
 	refreshing sync.Mutex // one refresh at a time
 	zones      sync.Map   // time zone name -> *time.Location
+
+	// The work done in the background: bg is canceled by close, which
+	// waits for wg; no work starts once closing is set.
+	bg      context.Context
+	stop    context.CancelFunc
+	bgMu    sync.Mutex
+	closing bool
+	wg      sync.WaitGroup
+}
+
+// background runs fn in a goroutine of its own, with the background
+// context, unless the board is closed; what fn returns is logged as what
+// failed, unless the work was canceled.
+func (b *board) background(what string, fn func(ctx context.Context) error) {
+	b.bgMu.Lock()
+	defer b.bgMu.Unlock()
+	if b.closing {
+		return
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		if err := fn(b.bg); err != nil && b.bg.Err() == nil {
+			b.log.Error(what, "err", err)
+		}
+	}()
+}
+
+// close cancels the work in the background and waits for it to end.
+func (b *board) close() {
+	b.bgMu.Lock()
+	b.closing = true
+	b.bgMu.Unlock()
+	b.stop()
+	b.wg.Wait()
 }
 
 // line is one organisation's portfolio line.
@@ -95,13 +130,12 @@ func newRanking(lines map[string]*line) *ranking {
 
 func newBoard(st *store.Store, now func() time.Time, poll time.Duration, log *slog.Logger) *board {
 	b := &board{st: st, now: now, poll: poll, log: log, lines: map[string]*line{}, ready: make(chan struct{}), sparked: make(chan struct{})}
-	go func() {
-		b.loadErr = b.refresh(context.Background(), true)
-		if b.loadErr != nil {
-			log.Error("portfolio: first load failed", "err", b.loadErr)
-		}
-		close(b.ready)
-	}()
+	b.bg, b.stop = context.WithCancel(context.Background())
+	b.background("portfolio: first load failed", func(ctx context.Context) error {
+		defer close(b.ready)
+		b.loadErr = b.refresh(ctx, true)
+		return b.loadErr
+	})
 	return b
 }
 
@@ -179,11 +213,7 @@ func (b *board) snapshot(ctx context.Context) (*ranking, error) {
 			return nil, err
 		}
 		if gen, err := b.st.Generation(ctx); err == nil && gen != b.generation() {
-			go func() {
-				if err := b.refresh(context.Background(), false); err != nil {
-					b.log.Error("portfolio: refresh failed", "err", err)
-				}
-			}()
+			b.background("portfolio: refresh failed", func(ctx context.Context) error { return b.refresh(ctx, false) })
 		}
 	}
 	b.mu.RLock()
@@ -323,12 +353,10 @@ func (b *board) loadAll(ctx context.Context, stamps map[string]uint64) error {
 	b.lines, b.order = lines, nil
 	b.mu.Unlock()
 	if first {
-		go func() {
-			if err := b.fillSparks(context.Background()); err != nil {
-				b.log.Error("portfolio: sparklines failed", "err", err)
-			}
-			close(b.sparked)
-		}()
+		b.background("portfolio: sparklines failed", func(ctx context.Context) error {
+			defer close(b.sparked)
+			return b.fillSparks(ctx)
+		})
 	}
 	return nil
 }

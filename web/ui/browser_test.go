@@ -58,7 +58,7 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	// The real server in front of the pages: sign-in, sessions, CSRF
 	// protection and the Content-Security-Policy.
-	pages := loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Hour}))
+	pages := loaded(newHandler(t, st, ui.Options{Now: clock, Poll: time.Hour}))
 	server, err := web.New(web.Options{Store: st, Pages: pages})
 	if err != nil {
 		t.Fatal(err)

@@ -138,7 +138,7 @@ func TestStatusConflict(t *testing.T) {
 // organisation to recompute.
 func TestPortfolioFollowsOtherWriters(t *testing.T) {
 	st := demoStore(t)
-	h := loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Millisecond}))
+	h := loaded(newHandler(t, st, ui.Options{Now: clock, Poll: time.Millisecond}))
 	s := &site{t: t, st: st, h: h}
 	const proactive = 3
 	before := s.portfolioCell("aurora-health", proactive)

@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/tamledger/tamledger/store"
+	"github.com/tamledger/tamledger/web/ui"
 )
 
 func fmtSscan(s string, n *int) (int, error) { return fmt.Sscan(s, n) }
@@ -31,4 +34,12 @@ func fieldOwner(doc *goquery.Document, path string) string {
 		}
 	})
 	return owner
+}
+
+// newHandler is ui.New whose work in the background is stopped when the
+// test ends, before the store it reads closes (cleanups run last first).
+func newHandler(t testing.TB, st *store.Store, opt ui.Options) *ui.Handler {
+	h := ui.New(st, opt)
+	t.Cleanup(h.Close)
+	return h
 }

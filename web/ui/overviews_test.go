@@ -42,13 +42,13 @@ func TestOverviewKeptUntilItsInputsChange(t *testing.T) {
 	ctx := context.Background()
 	var day atomic.Int64
 	now := func() time.Time { return clock().AddDate(0, 0, int(day.Load())) }
-	h := loaded(ui.New(st, ui.Options{Now: now, Poll: time.Millisecond}))
+	h := loaded(newHandler(t, st, ui.Options{Now: now, Poll: time.Millisecond}))
 	const org, other = "kestrel-logistics", "harbour-vale"
 	path := "/orgs/" + org
 	// fromScratch is the page of a handler that keeps nothing.
 	fromScratch := func() string {
 		t.Helper()
-		return body(t, loaded(ui.New(st, ui.Options{Now: now, OverviewCacheBytes: -1})), admin, path)
+		return body(t, loaded(newHandler(t, st, ui.Options{Now: now, OverviewCacheBytes: -1})), admin, path)
 	}
 	waitPoll := func() { time.Sleep(5 * time.Millisecond) }
 
@@ -127,7 +127,7 @@ func TestOverviewsKeptWithinTheirBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bound := range []int{-1, 15000, 1 << 20} {
-		h := loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Hour, OverviewCacheBytes: bound}))
+		h := loaded(newHandler(t, st, ui.Options{Now: clock, Poll: time.Hour, OverviewCacheBytes: bound}))
 		for _, o := range orgs {
 			body(t, h, admin, "/orgs/"+o.ID)
 		}
@@ -154,12 +154,12 @@ func TestOverviewsWarmedAhead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Hour}))
+	h := loaded(newHandler(t, st, ui.Options{Now: clock, Poll: time.Hour}))
 	<-h.Warmed()
 	if n, _ := h.OverviewsKept(); n != len(orgs) {
 		t.Fatalf("%d overviews computed ahead, want %d", n, len(orgs))
 	}
-	scratch := loaded(ui.New(st, ui.Options{Now: clock, OverviewCacheBytes: -1}))
+	scratch := loaded(newHandler(t, st, ui.Options{Now: clock, OverviewCacheBytes: -1}))
 	for _, o := range orgs {
 		path := "/orgs/" + o.ID
 		if !h.OverviewKept(o.ID) {
@@ -185,7 +185,7 @@ func TestOverviewsUnderConcurrentWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := ui.New(st, ui.Options{Now: clock, Poll: time.Hour}) // not waited for: the first load and the warming run meanwhile
+	h := newHandler(t, st, ui.Options{Now: clock, Poll: time.Hour}) // not waited for: the first load and the warming run meanwhile
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
@@ -214,7 +214,7 @@ func TestOverviewsUnderConcurrentWrites(t *testing.T) {
 	}
 	wg.Wait()
 	<-h.Warmed()
-	scratch := loaded(ui.New(st, ui.Options{Now: clock, OverviewCacheBytes: -1}))
+	scratch := loaded(newHandler(t, st, ui.Options{Now: clock, OverviewCacheBytes: -1}))
 	for _, o := range orgs {
 		if got, want := body(t, h, admin, "/orgs/"+o.ID), body(t, scratch, admin, "/orgs/"+o.ID); got != want {
 			t.Errorf("%s: after the writes, the overview shown differs from the one computed from scratch", o.ID)

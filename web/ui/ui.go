@@ -69,6 +69,11 @@ type Handler struct {
 	log       *slog.Logger
 }
 
+// Close stops the work the pages do in the background (the portfolio's
+// loads, the overviews computed ahead) and waits for it to end: call it
+// before closing the store.
+func (h *Handler) Close() { h.board.close() }
+
 // New returns the handler of every page and of /static/. It starts
 // computing the portfolio in the background at once.
 func New(st *store.Store, opt Options) *Handler {
@@ -92,16 +97,18 @@ func New(st *store.Store, opt Options) *Handler {
 	h.board = newBoard(st, opt.Now, opt.Poll, opt.Logger)
 	h.overviews = newOverviews(opt.Poll, opt.OverviewCacheBytes)
 	h.warmed = make(chan struct{})
-	go func() {
+	h.board.background("overviews: warming failed", func(ctx context.Context) error {
 		defer close(h.warmed)
-		<-h.board.sparked
+		select {
+		case <-h.board.sparked:
+		case <-ctx.Done():
+			return nil
+		}
 		if opt.OverviewCacheBytes <= 0 {
-			return
+			return nil
 		}
-		if err := h.overviews.warm(context.Background(), h); err != nil {
-			h.log.Error("overviews: warming failed", "err", err)
-		}
-	}()
+		return h.overviews.warm(ctx, h)
+	})
 	h.routes()
 	return h
 }

@@ -78,7 +78,7 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	st := demoStore(t)
-	return &site{t: t, st: st, h: loaded(ui.New(st, ui.Options{Now: clock, Poll: time.Hour}))}
+	return &site{t: t, st: st, h: loaded(newHandler(t, st, ui.Options{Now: clock, Poll: time.Hour}))}
 }
 
 // loaded waits until h's portfolio is computed, sparklines included.
@@ -158,7 +158,7 @@ func TestPortfolioWorstFirst(t *testing.T) {
 
 func TestPortfolioPaging(t *testing.T) {
 	st := demoStore(t)
-	h := loaded(ui.New(st, ui.Options{Now: clock, PageSize: 5, Poll: time.Hour}))
+	h := loaded(newHandler(t, st, ui.Options{Now: clock, PageSize: 5, Poll: time.Hour}))
 	seen := map[string]bool{}
 	for page := 1; page <= 3; page++ {
 		rec := httptest.NewRecorder()
